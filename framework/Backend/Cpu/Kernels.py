@@ -1,0 +1,114 @@
+"""CPU kernels: the same C operation CUDA runs, inside an OpenMP loop, called through ctypes."""
+import ctypes
+
+import numpy as np
+
+from framework.Backend.Cpu import Compiler
+from framework.Backend.Cpu.Array import Array
+from framework.Backend.Kernels import formatArgs
+
+# Below this many elements the loop stays on one thread: waking the team costs
+# more than the work (measured: ~5 us per parallel region on the 2-core CI machine).
+PARALLEL_THRESHOLD = 1 << 15
+
+SCALAR_CTYPES = {
+	np.dtype(np.float32): ctypes.c_float, np.dtype(np.float64): ctypes.c_double,
+	np.dtype(np.int8): ctypes.c_int8, np.dtype(np.uint8): ctypes.c_uint8,
+	np.dtype(np.int16): ctypes.c_int16, np.dtype(np.uint16): ctypes.c_uint16,
+	np.dtype(np.int32): ctypes.c_int32, np.dtype(np.uint32): ctypes.c_uint32,
+	np.dtype(np.int64): ctypes.c_int64, np.dtype(np.uint64): ctypes.c_uint64,
+}
+
+# What C lacks next to CUDA's device library, so one operation compiles on both.
+PREAMBLE = r"""
+#include <math.h>
+#include <stdint.h>
+#include <omp.h>
+static inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
+static inline double rsqrt(double x) { return 1.0 / sqrt(x); }
+"""
+
+
+def _header(dtype, preamble):
+	typedef = "typedef %s T;\n" % ("float" if np.dtype(dtype) == np.float32 else "double") if dtype is not None else ""
+	return PREAMBLE + typedef + preamble + "\n"
+
+
+class _CpuKernel:
+	def __init__(self, args, name, source, extraArgtypes):
+		self.args, self.name = args, name
+		self.fn = getattr(Compiler.load(source, name), "fw_" + name)
+		self.fn.restype = None
+		self.fn.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_long] + extraArgtypes + [
+			ctypes.c_void_p if arg.isPointer else SCALAR_CTYPES[arg.dtype] for arg in args
+		]
+		self.firstVector = next(k for k, arg in enumerate(args) if arg.isPointer)
+
+
+	def convert(self, values):
+		return [value.ptr if arg.isPointer else value for arg, value in zip(self.args, values)]
+
+
+class ElementwiseKernel(_CpuKernel):
+	def __init__(self, args, operation, name, preamble, dtype):
+		source = _header(dtype, preamble) + r"""
+void fw_%(name)s(long start, long stop, long n, %(args)s)
+{
+	(void)n;
+	#pragma omp parallel for simd if(parallel: stop - start > %(threshold)d) schedule(static)
+	for (long i = start; i < stop; i++)
+	{
+		%(operation)s;
+	}
+}
+""" % dict(name=name, args=formatArgs(args), operation=operation, threshold=PARALLEL_THRESHOLD)
+		super().__init__(args, name, source, [])
+
+
+	def __call__(self, values, start, stop):
+		self.fn(start, stop, values[self.firstVector].size, *self.convert(values))
+
+
+class ReductionKernel(_CpuKernel):
+	def __init__(self, args, dtypeOut, neutral, reduceExpr, mapExpr, name, preamble, dtype):
+		self.dtypeOut = np.dtype(dtypeOut)
+		outType = {"float32": "float", "float64": "double"}.get(self.dtypeOut.name, self.dtypeOut.name + "_t")
+
+		# Each thread reduces one contiguous chunk; partials are combined in thread
+		# order, so a run is bit-reproducible for a given thread count.
+		source = _header(dtype, preamble) + r"""
+typedef %(out)s fw_out_t;
+static inline fw_out_t fw_reduce(fw_out_t a, fw_out_t b) { return (%(reduce)s); }
+
+void fw_%(name)s(long start, long stop, long n, fw_out_t *result, %(args)s)
+{
+	(void)n;
+	int teams = stop - start > %(threshold)d ? omp_get_max_threads() : 1;
+	fw_out_t partial[teams];
+	for (int t = 0; t < teams; t++) partial[t] = (%(neutral)s);
+
+	#pragma omp parallel num_threads(teams)
+	{
+		int t = omp_get_thread_num(), nt = omp_get_num_threads();
+		long chunk = (stop - start + nt - 1) / nt;
+		long lo = start + t * chunk, hi = lo + chunk < stop ? lo + chunk : stop;
+		fw_out_t acc = (%(neutral)s);
+		for (long i = lo; i < hi; i++) acc = fw_reduce(acc, (%(map)s));
+		partial[t] = acc;
+	}
+
+	fw_out_t acc = (%(neutral)s);
+	for (int t = 0; t < teams; t++) acc = fw_reduce(acc, partial[t]);
+	*result = acc;
+}
+""" % dict(
+			name=name, args=formatArgs(args), out=outType, reduce=reduceExpr,
+			map=mapExpr, neutral=neutral, threshold=PARALLEL_THRESHOLD
+		)
+		super().__init__(args, name, source, [ctypes.c_void_p])
+
+
+	def __call__(self, values, start, stop):
+		result = Array(np.empty((), dtype=self.dtypeOut))
+		self.fn(start, stop, values[self.firstVector].size, result.ptr, *self.convert(values))
+		return result

@@ -1,0 +1,34 @@
+"""The CUDA implementation of the Backend interface: PyCUDA arrays and kernels, cuBLAS via scikit-cuda."""
+try:
+	import pycuda.autoprimaryctx  # noqa: F401  (PyCUDA >= 2021.1: shares the primary context with other libraries)
+except ImportError:
+	import pycuda.autoinit  # noqa: F401
+
+import pycuda.driver as drv
+import pycuda.gpuarray as pgpu
+
+from framework import Config
+from framework.Backend.Cuda import Rng
+from framework.Backend.Cuda.Blas import gemm, gemv, sumOnMatrix
+from framework.Backend.Cuda.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
+from framework.Backend.Cuda.Rng import fillUniform, fillNormal
+
+Config.onSeed(Rng.seed)
+
+ArrayType = pgpu.GPUArray
+
+
+def toDevice(ary):
+	return pgpu.to_gpu(ary)
+
+
+def empty(shape, dtype):
+	return pgpu.empty(shape, dtype)
+
+
+def zeros(shape, dtype):
+	return pgpu.zeros(shape, dtype)
+
+
+def synchronize():
+	drv.Context.synchronize()

@@ -1,0 +1,14 @@
+"""The backend: arrays, kernels, BLAS and RNG behind one facade.
+
+`impl()` is the single place that chooses between the CPU and CUDA
+implementations; everything above Backend calls the facade modules
+(gpuarray, Kernels, Blas, Rng, SharedArray) and never branches on the backend.
+"""
+import importlib
+
+from framework import Config
+
+
+def impl():
+	"""The implementation package of the active backend (framework.Backend.Cpu or .Cuda)."""
+	return importlib.import_module("framework.Backend." + ("Cuda" if Config.getBackend() == "cuda" else "Cpu"))

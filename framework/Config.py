@@ -1,0 +1,88 @@
+"""Process-wide settings: which backend runs the arrays, the default dtype, the seed.
+
+The backend is chosen once, on first use (FRAMEWORK_BACKEND=auto|cpu|cuda, or
+`setBackend` before any array exists); nothing is rebound at import time.
+"""
+import os
+
+import numpy as np
+
+BACKENDS = ("auto", "cpu", "cuda")
+
+defaultDtype = np.float32
+
+_backend = None
+_seed = None
+_hostRng = np.random.default_rng()
+_seedListeners = []
+
+
+def _cudaAvailable():
+	try:
+		import pycuda.driver as drv
+		drv.init()
+		return drv.Device.count() > 0
+	except Exception:  # ImportError, or a driver without a device: both mean "no CUDA"
+		return False
+
+
+def _resolve(name):
+	name = name.strip().lower()
+	if name not in BACKENDS:
+		raise ValueError("FRAMEWORK_BACKEND: expected one of %s, got %r" % (", ".join(BACKENDS), name))
+
+	if name == "auto":
+		return "cuda" if _cudaAvailable() else "cpu"
+
+	if name == "cuda" and not _cudaAvailable():
+		raise RuntimeError(
+			"FRAMEWORK_BACKEND=cuda: no usable CUDA device (PyCUDA must import and see a GPU; "
+			"install it with pip install 'framework[cuda]', or use FRAMEWORK_BACKEND=cpu)"
+		)
+	return name
+
+
+def getBackend():
+	"""Name of the active backend, 'cpu' or 'cuda', resolved on first call."""
+	global _backend
+	if _backend is None:
+		_backend = _resolve(os.environ.get("FRAMEWORK_BACKEND", "auto"))
+	return _backend
+
+
+def setBackend(name):
+	"""Choose the backend explicitly; allowed only before the first array is made."""
+	global _backend
+	chosen = _resolve(name)
+	if _backend is not None and _backend != chosen:
+		raise RuntimeError("Config.setBackend: backend %r is already in use, cannot switch to %r" % (_backend, chosen))
+	_backend = chosen
+
+
+def isCuda():
+	return getBackend() == "cuda"
+
+
+def setSeed(seed):
+	"""Seed every generator (host numpy and the device generator) so that a CPU run is reproducible."""
+	global _seed, _hostRng
+	if not isinstance(seed, (int, np.integer)) or seed < 0:
+		raise ValueError("Config.setSeed: expected a non-negative int, got %r" % (seed, ))
+	_seed = int(seed)
+	_hostRng = np.random.default_rng(_seed)
+	for listener in _seedListeners:
+		listener(_seed)
+
+
+def getSeed():
+	return _seed
+
+
+def hostRng():
+	"""The seeded numpy generator used for weight initialisation and shuffling."""
+	return _hostRng
+
+
+def onSeed(listener):
+	"""Called with the new seed whenever setSeed runs (the device RNG registers here)."""
+	_seedListeners.append(listener)

@@ -1,0 +1,251 @@
+"""The base of every layer and container: forward by __call__, backward by backward(grad).
+
+A subclass implements:
+  updateData(data) -> output               the forward computation
+  updateGrad(grad) -> dL/d(input)          the input gradient, from dL/d(output)
+  accGradParams(grad)                      ADDS parameter gradients into var.grad
+  checkDataShape(shape), checkGradShape(shape)   raise moduleError(...) on bad input
+  dataShapeFrom(shape) -> output shape
+and registers its parameters with setVar(name, Variable) and its saved
+non-trainable arrays (BatchNorm statistics) with setAttr(name, array).
+"""
+import numpy as np
+
+from framework import Config, Files
+from framework.Backend import gpuarray
+from framework.Variable import Variable
+
+
+class Module:
+	def __init__(self, name=None):
+		if name is not None and (not isinstance(name, str) or not name or "." in name or "/" in name):
+			raise ValueError("%s: name must be a non-empty string without '.' or '/', got %r" % (type(self).__name__, name))
+
+		self.name = name
+		self.vars = {}
+		self.attrs = {}
+		self.train = True
+		self.calctype = np.dtype(Config.defaultDtype)
+
+		self.inData, self.data, self.grad = None, None, None
+
+
+	# --- errors ---------------------------------------------------------------------------------------
+
+	def describe(self):
+		return "%s %r" % (type(self).__name__, self.name) if self.name is not None else type(self).__name__
+
+
+	def moduleError(self, message, kind=ValueError):
+		"""An exception naming this module; subclasses raise it for bad input."""
+		return kind("%s: %s" % (self.describe(), message))
+
+
+	# --- forward and backward ---------------------------------------------------------------------------
+
+	def __call__(self, data):
+		self.checkData(data)
+		self.inData = data
+		self.data = self.updateData(data)
+		return self.data
+
+
+	def backward(self, grad, updParamGrads=True, updGrad=True):
+		if self.data is None:
+			raise self.moduleError("backward called before any forward pass", RuntimeError)
+
+		self.checkGrad(grad)
+		if updParamGrads and self.train:
+			self.accGradParams(grad)
+		if updGrad:
+			self.grad = self.updateGrad(grad)
+		return self.grad
+
+
+	def checkData(self, data):
+		"""Validates the forward input: a device array of the module's dtype, then checkDataShape."""
+		self._checkArray(data, "input")
+		self.checkDataShape(data.shape)
+
+
+	def checkGrad(self, grad):
+		self._checkArray(grad, "gradient")
+		expected = self.dataShapeFrom(self.inData.shape) if not isinstance(self.inData, list) else None
+		if expected is not None and tuple(grad.shape) != tuple(expected):
+			raise self.moduleError("expected gradient of shape %s, got %s" % (tuple(expected), tuple(grad.shape)))
+		self.checkGradShape(grad.shape)
+
+
+	def _checkArray(self, ary, what):
+		if isinstance(ary, list):
+			for k, item in enumerate(ary):
+				self._checkArray(item, "%s %d" % (what, k))
+			return
+		if not gpuarray.isArray(ary):
+			raise self.moduleError("expected a device array as %s, got %s" % (what, type(ary).__name__), TypeError)
+		if ary.dtype != self.calctype:
+			raise self.moduleError("expected %s of dtype %s, got %s" % (what, self.calctype, ary.dtype), TypeError)
+
+
+	def updateData(self, data):
+		raise NotImplementedError
+
+
+	def updateGrad(self, grad):
+		raise NotImplementedError
+
+
+	def accGradParams(self, grad):
+		pass
+
+
+	def checkDataShape(self, shape):
+		pass
+
+
+	def checkGradShape(self, shape):
+		pass
+
+
+	def dataShapeFrom(self, shape):
+		return shape
+
+
+	# --- variables and attributes -----------------------------------------------------------------------------
+
+	def setVar(self, name, var):
+		if not isinstance(var, Variable):
+			raise self.moduleError("setVar(%r) expects a Variable, got %s" % (name, type(var).__name__), TypeError)
+		self.vars[name] = var
+		if var.name is None:
+			var.name = name
+
+
+	def getVar(self, name):
+		try:
+			return self.vars[name]
+		except KeyError:
+			raise self.moduleError("no variable %r (it has %s)" % (name, sorted(self.vars)), KeyError) from None
+
+
+	def setAttr(self, name, ary):
+		if not gpuarray.isArray(ary):
+			raise self.moduleError("setAttr(%r) expects a device array, got %s" % (name, type(ary).__name__), TypeError)
+		self.attrs[name] = ary
+
+
+	def getAttr(self, name):
+		return self.attrs[name]
+
+
+	def getVarTable(self):
+		"""{Variable: [dotted names]} in a stable order; a variable shared by several modules has several names."""
+		table = {}
+		self.collectVars("", table)
+		return table
+
+
+	def collectVars(self, prefix, table):
+		for name, var in self.vars.items():
+			table.setdefault(var, []).append(prefix + name)
+
+
+	def getAttrTable(self):
+		"""{dotted name: array} of the non-trainable arrays saved with the module."""
+		table = {}
+		self.collectAttrs("", table)
+		return table
+
+
+	def collectAttrs(self, prefix, table):
+		for name, ary in self.attrs.items():
+			table[prefix + name] = ary
+
+
+	def numOfParams(self):
+		return sum(var.size for var in self.getVarTable())
+
+
+	# --- modes ---------------------------------------------------------------------------------------------
+
+	def trainMode(self):
+		self.train = True
+		return self
+
+
+	def evalMode(self):
+		self.train = False
+		return self
+
+
+	def calcMode(self, dtype):
+		"""Casts the module's variables and attributes to float32 or float64."""
+		dtype = np.dtype(dtype)
+		if dtype not in (np.float32, np.float64):
+			raise self.moduleError("calcMode supports float32 and float64, got %s" % dtype, TypeError)
+
+		for var in self.vars.values():
+			if var.dtype != dtype:
+				var.data = var.data.astype(dtype)
+				var.grad = var.grad.astype(dtype) if var.grad is not None else None
+		for name, ary in list(self.attrs.items()):
+			if gpuarray.isArray(ary) and ary.dtype.kind == "f" and ary.dtype != dtype:
+				self.attrs[name] = ary.astype(dtype)
+
+		self.calctype = dtype
+		return self
+
+
+	# --- files ---------------------------------------------------------------------------------------------
+
+	def save(self, path):
+		"""Writes every variable by its dotted name and every attribute to one HDF5 file, atomically."""
+		with Files.atomicWrite(path) as f:
+			self.saveTo(f)
+
+
+	def load(self, path):
+		"""Reads a file written by save(); any missing, extra or mis-shaped entry is an error and changes nothing."""
+		with Files.openForRead(path, "%s.load" % self.describe()) as f:
+			self.loadFrom(f, source=str(path))
+
+
+	def saveTo(self, group):
+		"""Writes the module into an open h5py group (checkpoints put module and optimizer in one file)."""
+		group.attrs["format"] = "framework.Module"
+		group.attrs["version"] = 1
+		varGroup, attrGroup = group.create_group("vars"), group.create_group("attrs")
+
+		for var, names in self.getVarTable().items():
+			varGroup.create_dataset(names[0], data=var.data.get())
+		for name, ary in self.getAttrTable().items():
+			attrGroup.create_dataset(name, data=ary.get())
+
+
+	def loadFrom(self, group, source="<group>"):
+		who = "%s.load" % self.describe()
+		if group.attrs.get("format") != "framework.Module":
+			raise ValueError("%s: %r is not a module file (format %r)" % (who, source, group.attrs.get("format")))
+		saved, savedAttrs = Files.readGroup(group["vars"]), Files.readGroup(group["attrs"])
+
+		expected = {names[0]: var.data for var, names in self.getVarTable().items()}
+		expectedAttrs = self.getAttrTable()
+
+		problems = Files.compareEntries("variable", expected, saved) + Files.compareEntries("attribute", expectedAttrs, savedAttrs)
+		if problems:
+			raise ValueError("%s: %r does not match the module:\n  %s" % (who, source, "\n  ".join(problems)))
+
+		for name, ary in list(expected.items()) + list(expectedAttrs.items()):
+			ary.set(np.asarray((saved if name in saved else savedAttrs)[name]))
+
+
+	# --- graphs --------------------------------------------------------------------------------------------
+
+	def node(self, *parents):
+		"""Wraps the module in a Graph node; a parent is a node, or (node, index) to take one of its outputs."""
+		from framework.Containers.Node import Node
+		return Node(self, parents)
+
+
+	def __repr__(self):
+		return self.describe()
