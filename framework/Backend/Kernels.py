@@ -126,9 +126,10 @@ class _Kernel:
 
 	def validate(self, instance, values, range):
 		"""Type-checks every argument against the declaration; returns the (start, stop) range to run."""
+		arrayType = gpuarray.GPUArrayType()
 		for arg, value in zip(instance.args, values):
 			if arg.isPointer:
-				if not gpuarray.isArray(value):
+				if not isinstance(value, arrayType):
 					raise TypeError("kernel %s: argument %r must be a device array, got %s" % (self.name, arg.name, type(value).__name__))
 				if value.dtype != arg.dtype:
 					raise TypeError("kernel %s: argument %r must have dtype %s, got %s" % (self.name, arg.name, arg.dtype, value.dtype))

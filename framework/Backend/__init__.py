@@ -8,7 +8,12 @@ import importlib
 
 from framework import Config
 
+_impl = None
+
 
 def impl():
 	"""The implementation package of the active backend (framework.Backend.Cpu or .Cuda)."""
-	return importlib.import_module("framework.Backend." + ("Cuda" if Config.getBackend() == "cuda" else "Cpu"))
+	global _impl
+	if _impl is None:  # the backend never changes once chosen (Config.setBackend refuses), so this is safe to keep
+		_impl = importlib.import_module("framework.Backend." + ("Cuda" if Config.getBackend() == "cuda" else "Cpu"))
+	return _impl
