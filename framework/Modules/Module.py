@@ -55,7 +55,7 @@ class Module:
 			raise self.moduleError("backward called before any forward pass", RuntimeError)
 
 		self.checkGrad(grad)
-		if updParamGrads and self.train:
+		if updParamGrads:  # as in PyTorch, eval mode changes behaviour (dropout, statistics), not what gets gradients
 			self.accGradParams(grad)
 		if updGrad:
 			self.grad = self.updateGrad(grad)
