@@ -1,0 +1,138 @@
+"""Each optimizer kernel against the numpy transcription of its formula; golden vectors; the registry's coverage."""
+import inspect
+
+import numpy as np
+import pytest
+
+import framework.Optimizers as Optimizers
+from framework.Optimizers import Optimizer, RMSProp, RMSPropGraves, Rprop
+from framework.Variable import Variable
+from optimizerTestUtil import Mult, cases
+
+CASES = cases.OPTIMIZER_CASES
+
+
+def test_registry_covers_every_exported_optimizer():
+	exported = {obj for obj in vars(Optimizers).values() if inspect.isclass(obj) and issubclass(obj, Optimizer) and obj is not Optimizer}
+	missing = exported - {case.cls for case in CASES}
+	assert not missing, "optimizers missing from tests/Optimizers/cases.py: %s" % sorted(c.__name__ for c in missing)
+	assert exported - set(cases.REFERENCES) == set()
+
+
+def tolerance(dtype):
+	return dict(rtol=2e-5, atol=2e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("multipliers", [(1.0, 1.0, 1.0), (0.5, 0.3, 2.0)], ids=["plain", "multipliers"])
+@pytest.mark.parametrize("case", CASES, ids=cases.CASE_IDS)
+def test_kernel_matches_formula(case, dtype, multipliers):
+	rng = np.random.default_rng(42)
+	shape = (13, 7)
+	p0 = rng.normal(0, 1, shape).astype(dtype)
+	var = Variable(p0.copy(), name="w")
+	mult = Mult(*multipliers)
+	var.learnRate, var.momRate, var.weightDecay = multipliers
+
+	for errorRose in ((False, True) if case.kwargs.get("variant") == "iRprop+" else (None, )):
+		opt = cases.make(case)
+		opt.setupOn([var])
+		var.data.set(p0)
+		state = {k: v.astype(dtype) for k, v in cases.randomState(opt, opt.getState("w"), rng, shape).items()}
+		for name, ary in state.items():
+			opt.getState("w")[name].set(state[name])
+		g = rng.normal(0, 1, shape).astype(dtype)
+		g.flat[:5] = 0  # a zero gradient exercises the sign(0) and p = 0 branches
+		var.grad.set(g)
+
+		opt.t = 3
+		error = None
+		if errorRose is not None:
+			opt.prevError, error = 1.0, (2.0 if errorRose else 0.5)
+		opt.update(error=error)
+
+		opt.errorRose = bool(errorRose)
+		refState = {k: v.copy() for k, v in state.items()}
+		expected = cases.REFERENCES[case.cls](opt, p0.copy(), g, refState, opt.learnRate * mult.learnRate, mult)
+
+		np.testing.assert_allclose(var.data.get(), expected, **tolerance(dtype))
+		for name, ary in opt.getState("w").items():
+			np.testing.assert_allclose(ary.get(), refState[name], err_msg="state %r" % name, **tolerance(dtype))
+		assert opt.t == 4
+
+
+def firstSteps(opt, grads, dtype=np.float64, errors=None):
+	var = Variable(np.zeros(1, dtype), name="w")
+	opt.setupOn([var])
+	moves, last = [], 0.0
+	for k, g in enumerate(grads):
+		var.grad.fill(g)
+		opt.update(error=None if errors is None else errors[k])
+		now = float(var.data.get()[0])
+		moves.append(now - last)
+		last = now
+	return np.array(moves)
+
+
+def test_golden_rmsprop_pytorch_default_first_step(dtype):
+	# s = 0.01; sqrt(s) + 1e-8 = 0.10000001; -0.01 / 0.10000001 = -0.0999999
+	# float32 carries ~1e-6 relative rounding from 1 - 0.99 and the sqrt
+	np.testing.assert_allclose(firstSteps(RMSProp(), [1.0], dtype), [-0.0999999], rtol=1e-6 if dtype == np.float64 else 5e-6)
+
+
+def test_golden_graves_first_step(dtype):
+	# n = 0.05, m = 0.05: -1e-4 / sqrt(0.05 - 0.0025 + 1e-4) = -4.58349e-4
+	np.testing.assert_allclose(firstSteps(RMSPropGraves(), [1.0], dtype), [-4.58349e-4], rtol=1e-5)
+
+
+def test_golden_irprop_minus_trace(dtype):
+	# 0.1; 0.1*1.2; 0.12*1.2; flip: step 0.072, gradient forgotten, no move; prev = 0: move 0.072
+	moves = firstSteps(Rprop(learnRate=0.1), [1, 1, 1, -1, 1], dtype)
+	np.testing.assert_allclose(-moves, [0.1, 0.12, 0.144, 0, 0.072], rtol=1e-6, atol=1e-12)
+
+
+def test_golden_rprop_minus_trace(dtype):
+	# Rprop- keeps moving on a flip with the shrunken step, and remembers the flipped gradient:
+	# 0.1, 0.12, 0.144; g=-1 flips: step 0.072, move +0.072; g=1 flips again: step 0.036, move -0.036
+	moves = firstSteps(Rprop(learnRate=0.1, variant="Rprop-"), [1, 1, 1, -1, 1], dtype)
+	np.testing.assert_allclose(moves, [-0.1, -0.12, -0.144, 0.072, -0.036], rtol=1e-6)
+
+
+def test_golden_rprop_plus_trace(dtype):
+	# Rprop+ undoes the last move on a flip (+0.144) and forgets the gradient (step shrinks to 0.072);
+	# next step prev = 0: move -0.072 with the unchanged step
+	moves = firstSteps(Rprop(learnRate=0.1, variant="Rprop+"), [1, 1, 1, -1, 1], dtype)
+	np.testing.assert_allclose(moves, [-0.1, -0.12, -0.144, 0.144, -0.072], rtol=1e-6)
+
+
+@pytest.mark.parametrize("rose", [True, False], ids=["errorRose", "errorFell"])
+def test_golden_irprop_plus_trace(dtype, rose):
+	# iRprop+ undoes the last move on a flip only when the error rose (4.0 after 3.0); otherwise it does
+	# not move (as iRprop-); either way the gradient is forgotten and the next step moves -0.072
+	errors = [5.0, 4.0, 3.0, 4.0 if rose else 2.0, 1.0]
+	moves = firstSteps(Rprop(learnRate=0.1, variant="iRprop+"), [1, 1, 1, -1, 1], dtype, errors)
+	np.testing.assert_allclose(moves, [-0.1, -0.12, -0.144, 0.144 if rose else 0.0, -0.072], rtol=1e-6, atol=1e-12)
+
+
+def test_rmsprop_centered_clamps_negative_variance(dtype):
+	# s < m^2 only through rounding in practice; set it directly: the step must stay finite
+	var = Variable(np.zeros(4, dtype), name="w")
+	opt = RMSProp(centered=True, epsilon=1e-8)
+	opt.setupOn([var])
+	opt.getState("w")["s"].set(np.full(4, 1e-6, dtype))
+	opt.getState("w")["m"].set(np.full(4, 1.0, dtype))
+	var.grad.fill(1.0)
+	opt.update()
+	assert np.all(np.isfinite(var.data.get()))
+
+
+def test_learn_rate_changes_between_steps(dtype):
+	from framework.Optimizers import SGD
+	var = Variable(np.zeros(3, dtype), name="w")
+	opt = SGD(learnRate=0.1)
+	opt.setupOn([var])
+	var.grad.fill(1.0)
+	opt.update()
+	opt.learnRate = 0.5
+	opt.update()
+	np.testing.assert_allclose(var.data.get(), -0.6, rtol=1e-6)
+	assert opt.t == 2
