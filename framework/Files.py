@@ -18,6 +18,9 @@ def atomicWrite(path):
 
 	fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
 	os.close(fd)
+	umask = os.umask(0)
+	os.umask(umask)
+	os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a checkpoint should get the usual permissions
 	try:
 		with h5py.File(tmp, "w") as f:
 			yield f

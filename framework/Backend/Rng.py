@@ -29,3 +29,14 @@ def fillNormal(ary, mean=0.0, std=1.0):
 		raise ValueError("Rng.fillNormal: std must be >= 0, got %s" % std)
 	impl().fillNormal(ary, mean, std)
 	return ary
+
+
+def getState():
+	"""The device generator's state as a JSON-able value for checkpoints; None where the backend cannot export it (CUDA)."""
+	return impl().Rng.getState()
+
+
+def setState(state):
+	"""Restores a state from getState(); None leaves the generator as it is."""
+	if state is not None:
+		impl().Rng.setState(state)

@@ -27,3 +27,12 @@ def fillUniform(ary, low, high):
 def fillNormal(ary, mean, std):
 	values = _generator().standard_normal(ary.shape, dtype=ary.dtype)
 	ary._data[...] = values * ary.dtype.type(std) + ary.dtype.type(mean)
+
+
+def getState():
+	"""The generator's state (a JSON-able dict), so that a checkpoint can resume the same random stream."""
+	return _generator().bit_generator.state
+
+
+def setState(state):
+	_generator().bit_generator.state = state

@@ -59,3 +59,11 @@ def fillNormal(ary, mean, std):
 		ary.set(_hostFallback.standard_normal(ary.shape, dtype=ary.dtype))
 	ary *= std
 	ary += mean
+
+
+def getState():
+	return None  # cuRAND's XORWOW state is not exported; a CUDA resume redraws dropout masks
+
+
+def setState(state):
+	pass
