@@ -1,0 +1,246 @@
+"""One training step (forward, cost, backward; no optimizer) of an MLP and a LeNet-5-sized CNN against PyTorch.
+
+The same nets, data shapes and float32 on the same machine in one run, on the CPU (or whatever backend
+FRAMEWORK_BACKEND picks; PyTorch stays on the CPU). Ratio = our steps per second / PyTorch's (> 1: faster).
+Targets on the CPU: MLP >= 1.0x, CNN >= 0.7x. A per-module profile of our steps shows where the time goes.
+
+    python bench/nets.py [--rounds 5] [--repeats 21] [--threads N] [--passive] [--json bench/results/nets.json]
+
+Each side runs in its own worker process (one process holding our OpenMP and OpenBLAS pools next to PyTorch's
+makes the spinning pools fight over the cores, which no real user pays), and the workers alternate for several
+rounds so that a change of machine load hits both alike; a side's time is the median over rounds of each
+round's median step. --threads N gives both sides N threads (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,
+torch.set_num_threads); --passive sets OMP_WAIT_POLICY=passive on both sides.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+
+def parseArgs():
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument("--rounds", type=int, default=5)
+	parser.add_argument("--repeats", type=int, default=21)
+	parser.add_argument("--warmup", type=int, default=3)
+	parser.add_argument("--threads", type=int, default=None)
+	parser.add_argument("--passive", action="store_true", help="OMP_WAIT_POLICY=passive for both sides")
+	parser.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
+	parser.add_argument("--json", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "nets.json"))
+	return parser.parse_args()
+
+
+ARGS = parseArgs() if __name__ == "__main__" else None
+if ARGS is not None and ARGS.threads is not None:
+	for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+		os.environ[var] = str(ARGS.threads)
+if ARGS is not None and ARGS.passive:
+	os.environ["OMP_WAIT_POLICY"] = "passive"
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.common import printTable, writeJson  # noqa: E402
+from framework import Config  # noqa: E402
+from framework.Backend import gpuarray  # noqa: E402
+from framework.Containers import Sequential  # noqa: E402
+from framework.Cost import CrossEntropy  # noqa: E402
+from framework.Modules import Activation, Conv2D, Flatten, Linear, MaxPool2D, relu  # noqa: E402
+
+TARGETS = {"mlp": 1.0, "cnn": 0.7}
+
+
+def ourMlp():
+	return Sequential().extend([
+		Linear(784, 512), Activation(relu), Linear(512, 256), Activation(relu), Linear(256, 10)
+	])
+
+
+def ourCnn():
+	return Sequential().extend([
+		Conv2D(1, 6, 5), Activation(relu), MaxPool2D(2),
+		Conv2D(6, 16, 5), Activation(relu), MaxPool2D(2),
+		Flatten(), Linear(256, 120), Activation(relu), Linear(120, 84), Activation(relu), Linear(84, 10)
+	])
+
+
+def torchMlp(torch):
+	nn = torch.nn
+	return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def torchCnn(torch):
+	nn = torch.nn
+	return nn.Sequential(
+		nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+		nn.Flatten(), nn.Linear(256, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)
+	)
+
+
+NETS = {
+	"mlp": ("MLP 784-512-256-10 relu", 128, (784, ), ourMlp, torchMlp),
+	"cnn": ("LeNet-5 (28x28, conv5-pool-conv5-pool-fc)", 64, (1, 28, 28), ourCnn, torchCnn),
+}
+
+
+def ourStep(net, cost, x, labels):
+	def step():
+		grad = cost(net(x), labels, queryError=False)
+		net.backward(grad, updGrad=False)
+	return step
+
+
+def torchStep(torch, net, x, labels):
+	loss = torch.nn.CrossEntropyLoss()
+
+	def step():
+		for p in net.parameters():
+			p.grad = None
+		loss(net(x), labels).backward()
+	return step
+
+
+def profile(net, step, repeats):
+	"""Median seconds per step spent in each child's forward and backward (children wrapped in timers)."""
+	spent = defaultdict(list)
+	children = dict(net.modules)
+	net.modules = {name: _Timed(module, name, spent) for name, module in children.items()}
+	try:
+		for _ in range(repeats):
+			step()
+	finally:
+		net.modules = children
+	return {key: float(np.median(times)) for key, times in spent.items()}
+
+
+class _Timed:
+	"""Stands in for a child of the Sequential while profiling."""
+
+	def __init__(self, module, name, spent):
+		self.module, self.name, self.spent = module, name, spent
+
+
+	def timed(self, what, fn, *args, **kwargs):
+		start = time.perf_counter()
+		out = fn(*args, **kwargs)
+		gpuarray.synchronize()
+		self.spent["%s %s" % (self.name, what)].append(time.perf_counter() - start)
+		return out
+
+
+	def __call__(self, data):
+		return self.timed("fwd", self.module, data)
+
+
+	def backward(self, grad, **kwargs):
+		return self.timed("bwd", self.module.backward, grad, **kwargs)
+
+
+def medianStep(step, repeats, warmup):
+	for _ in range(warmup):
+		step()
+	times = []
+	for _ in range(repeats):
+		gpuarray.synchronize()
+		start = time.perf_counter()
+		step()
+		gpuarray.synchronize()
+		times.append(time.perf_counter() - start)
+	return statistics.median(times)
+
+
+def inputs(key):
+	"""The same data for both sides: seeded per net."""
+	_, batch, shape, _, _ = NETS[key]
+	rng = np.random.default_rng(sorted(NETS).index(key))
+	return rng.standard_normal((batch, ) + shape).astype(np.float32), rng.integers(0, 10, batch).astype(np.int32)
+
+
+def worker(side, args):
+	"""Prints {net: median seconds per step} for one side."""
+	result = {}
+	if side == "torch":
+		import torch
+		if args.threads is not None:
+			torch.set_num_threads(args.threads)
+		torch.manual_seed(0)
+		for key, (_, _, _, _, theirs) in NETS.items():
+			x, y = inputs(key)
+			step = torchStep(torch, theirs(torch), torch.from_numpy(x), torch.from_numpy(y).long())
+			result[key] = medianStep(step, args.repeats, args.warmup)
+		result["threads"] = torch.get_num_threads()
+		result["version"] = torch.__version__
+	else:
+		Config.setSeed(0)
+		for key, (_, _, _, ours, _) in NETS.items():
+			x, y = inputs(key)
+			result[key] = medianStep(ourStep(ours(), CrossEntropy(), gpuarray.to_gpu(x), gpuarray.to_gpu(y)), args.repeats, args.warmup)
+	print(json.dumps(result))
+
+
+def runWorker(side, args):
+	command = [sys.executable, os.path.abspath(__file__), "--worker", side, "--repeats", str(args.repeats),
+			   "--warmup", str(args.warmup)] + (["--threads", str(args.threads)] if args.threads is not None else []) + (
+			   ["--passive"] if args.passive else [])
+	out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+	return json.loads(out.strip().splitlines()[-1])
+
+
+def main(args):
+	if args.worker is not None:
+		return worker(args.worker, args)
+
+	rounds = {"ours": [], "torch": []}
+	for r in range(args.rounds):
+		for side in (("ours", "torch") if r % 2 == 0 else ("torch", "ours")):
+			rounds[side].append(runWorker(side, args))
+	torchInfo = rounds["torch"][0]
+
+	rows, results = [], {}
+	for key, (title, batch, _, ours, _) in NETS.items():
+		ourTime = statistics.median(r[key] for r in rounds["ours"])
+		torchTime = statistics.median(r[key] for r in rounds["torch"])
+		ratio = torchTime / ourTime
+		met = ratio >= TARGETS[key]
+		rows.append([title, batch, "%.3f" % (ourTime * 1e3), "%.3f" % (torchTime * 1e3), "%.2f" % ratio,
+					 ">= %.1f %s" % (TARGETS[key], "met" if met else "MISSED")])
+
+		Config.setSeed(0)
+		x, y = inputs(key)
+		net = ours()
+		step = ourStep(net, CrossEntropy(), gpuarray.to_gpu(x), gpuarray.to_gpu(y))
+		medianStep(step, 1, args.warmup)
+		results[key] = {
+			"title": title, "batch": batch, "oursSeconds": ourTime, "torchSeconds": torchTime, "ratio": ratio,
+			"target": TARGETS[key], "met": met, "profile": profile(net, step, args.repeats),
+			"oursRounds": [r[key] for r in rounds["ours"]], "torchRounds": [r[key] for r in rounds["torch"]],
+		}
+
+	load = os.getloadavg()[0]
+	print("one training step (forward + cost + backward, float32), backend %s, torch %s with %d threads, "
+		"our threads %s, OMP_WAIT_POLICY %s, load average %.2f on %d cores; median of %d rounds x %d steps" % (
+		Config.getBackend(), torchInfo["version"], torchInfo["threads"], os.environ.get("OMP_NUM_THREADS", "default"),
+		os.environ.get("OMP_WAIT_POLICY", "default"), load, os.cpu_count(), args.rounds, args.repeats
+	))
+	printTable(["net", "batch", "ours ms", "torch ms", "ratio", "target"], rows)
+
+	for key, result in results.items():
+		total = sum(result["profile"].values())
+		print("\nwhere our %s step goes (median ms per module pass, %% of module time):" % key)
+		ranked = sorted(result["profile"].items(), key=lambda kv: -kv[1])
+		printTable(["module pass", "ms", "%"], [[k, "%.3f" % (v * 1e3), "%.1f" % (100 * v / total)] for k, v in ranked])
+
+	writeJson(args.json, {
+		"backend": Config.getBackend(), "torch": torchInfo["version"], "torchThreads": torchInfo["threads"],
+		"rounds": args.rounds, "repeats": args.repeats, "threads": args.threads,
+		"waitPolicy": os.environ.get("OMP_WAIT_POLICY", "default"), "loadAverage": load, "nets": results, "targets": TARGETS,
+	})
+
+
+if __name__ == "__main__":
+	main(ARGS)

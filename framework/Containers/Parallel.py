@@ -1,0 +1,58 @@
+"""Independent modules side by side: child k maps input k."""
+import numbers
+
+from framework.Containers.Container import Container
+
+
+class Parallel(Container):
+	"""Parallel(name=None): [y_1, ..., y_n] = [f_1(x_1), ..., f_n(x_n)]; append/extend add branches."""
+
+	def __init__(self, name=None):
+		super().__init__(name)
+
+
+	def append(self, module):
+		name = self.nameFor(module, len(self.modules))
+		self.modules[name] = module
+		self.adopt(module)
+		self.data = None
+		return self
+
+
+	def extend(self, modules):
+		for module in modules:
+			self.append(module)
+		return self
+
+
+	def __getitem__(self, key):
+		if isinstance(key, numbers.Integral) and not isinstance(key, bool):
+			items = list(self.modules.values())
+			if not -len(items) <= key < len(items):
+				raise IndexError("%s: index %d out of range for %d modules" % (self.describe(), key, len(items)))
+			return items[int(key)]
+		return super().__getitem__(key)
+
+
+	def checkData(self, data):
+		if not isinstance(data, list) or len(data) != len(self.modules):
+			raise self.moduleError("expected a list of %d inputs (one per branch), got %s" % (
+				len(self.modules), "a list of %d" % len(data) if isinstance(data, list) else type(data).__name__
+			), TypeError)
+		self._checkArray(data, "input")
+
+
+	def updateData(self, data):
+		return [module(x) for module, x in zip(self.modules.values(), data)]
+
+
+	def backwardChildren(self, grad, updParamGrads, updGrad):
+		modules = list(self.modules.values())
+		return [
+			modules[k].backward(grad[k], updParamGrads=updParamGrads, updGrad=updGrad)
+			for k in range(len(modules) - 1, -1, -1)
+		][::-1]
+
+
+	def dataShapeFrom(self, shapes):
+		return [module.dataShapeFrom(shape) for module, shape in zip(self.modules.values(), shapes)]
