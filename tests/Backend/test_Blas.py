@@ -67,3 +67,17 @@ def test_blasErrorsAreClear():
 		Blas.gemm(a, gpuarray.zeros((3, 2)), beta=1.0)
 	with pytest.raises(TypeError, match="A must be a device array"):
 		Blas.gemv(np.zeros((2, 2)), gpuarray.zeros(2))
+
+
+@pytest.mark.parametrize("transpA,transpB,beta", [(False, False, 0.0), (True, False, 1.0), (False, True, 0.5), (True, True, 0.0)])
+def test_numpyFallbackWhenBundledBlasIsAbsent(monkeypatch, rng, transpA, transpB, beta):
+	from framework.Backend import impl
+	cpuBlas = pytest.importorskip("framework.Backend.Cpu.Blas") if impl().__name__.endswith("Cpu") else pytest.skip("CPU only")
+	monkeypatch.setattr(cpuBlas, "_cblas", None)
+
+	A = rng.standard_normal((3, 4) if transpA else (4, 3))
+	B = rng.standard_normal((5, 3) if transpB else (3, 5))
+	C = rng.standard_normal((4, 5))
+	out = gpuarray.to_gpu(C)
+	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=2.0, beta=beta)
+	np.testing.assert_allclose(out.get(), 2.0 * (A.T if transpA else A) @ (B.T if transpB else B) + beta * C, rtol=1e-12)

@@ -9,7 +9,7 @@ from framework.Backend.Kernels import formatArgs
 
 # Below this many elements the loop stays on one thread: waking the team costs
 # more than the work (measured: ~5 us per parallel region on the 2-core CI machine).
-PARALLEL_THRESHOLD = 1 << 15
+PARALLEL_THRESHOLD = 1 << 18
 
 SCALAR_CTYPES = {
 	np.dtype(np.float32): ctypes.c_float, np.dtype(np.float64): ctypes.c_double,
