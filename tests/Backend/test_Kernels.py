@@ -190,3 +190,10 @@ def test_missingCompilerNamesWhatToInstall(tmp_path):
 	result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
 	assert result.returncode != 0
 	assert "needs a C compiler" in result.stderr and "install gcc" in result.stderr
+
+
+def test_reductionArgumentsMayUseAnyName(rng):
+	# Names the generated C uses internally must not collide with the user's arguments.
+	k = ReductionKernel("T", "0", "a + b", "t[i] * acc[i] + lo", "const T *t, const T *acc, T lo", "testNames")
+	t, acc = rng.standard_normal(50), rng.standard_normal(50)
+	np.testing.assert_allclose(k(gpuarray.to_gpu(t), gpuarray.to_gpu(acc), 0.5).get(), (t * acc + 0.5).sum())

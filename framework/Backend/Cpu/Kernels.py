@@ -7,8 +7,9 @@ from framework.Backend.Cpu import Compiler
 from framework.Backend.Cpu.Array import Array
 from framework.Backend.Kernels import formatArgs
 
-# Below this many elements the loop stays on one thread: waking the team costs
-# more than the work (measured: ~5 us per parallel region on the 2-core CI machine).
+# Below this many elements the loop stays on one thread. Waking the team costs more than the work, and
+# in a training step it fights OpenBLAS threads still spinning after a gemm: at 2^15 an MLP step took
+# 19 ms, at 2^18 2.2 ms (bench/nets.py, 2-core machine); 2^20 left conv kernels single-threaded.
 PARALLEL_THRESHOLD = 1 << 18
 
 SCALAR_CTYPES = {
@@ -80,26 +81,26 @@ class ReductionKernel(_CpuKernel):
 typedef %(out)s fw_out_t;
 static inline fw_out_t fw_reduce(fw_out_t a, fw_out_t b) { return (%(reduce)s); }
 
-void fw_%(name)s(long start, long stop, long n, fw_out_t *result, %(args)s)
+void fw_%(name)s(long start, long stop, long n, fw_out_t *fw_result, %(args)s)
 {
 	(void)n;
-	int teams = stop - start > %(threshold)d ? omp_get_max_threads() : 1;
-	fw_out_t partial[teams];
-	for (int t = 0; t < teams; t++) partial[t] = (%(neutral)s);
+	int fw_teams = stop - start > %(threshold)d ? omp_get_max_threads() : 1;
+	fw_out_t fw_partial[fw_teams];
+	for (int fw_t = 0; fw_t < fw_teams; fw_t++) fw_partial[fw_t] = (%(neutral)s);
 
-	#pragma omp parallel num_threads(teams)
+	#pragma omp parallel num_threads(fw_teams)
 	{
-		int t = omp_get_thread_num(), nt = omp_get_num_threads();
-		long chunk = (stop - start + nt - 1) / nt;
-		long lo = start + t * chunk, hi = lo + chunk < stop ? lo + chunk : stop;
-		fw_out_t acc = (%(neutral)s);
-		for (long i = lo; i < hi; i++) acc = fw_reduce(acc, (%(map)s));
-		partial[t] = acc;
+		int fw_t = omp_get_thread_num(), fw_nt = omp_get_num_threads();
+		long fw_chunk = (stop - start + fw_nt - 1) / fw_nt;
+		long fw_lo = start + fw_t * fw_chunk, fw_hi = fw_lo + fw_chunk < stop ? fw_lo + fw_chunk : stop;
+		fw_out_t fw_acc = (%(neutral)s);
+		for (long i = fw_lo; i < fw_hi; i++) fw_acc = fw_reduce(fw_acc, (%(map)s));
+		fw_partial[fw_t] = fw_acc;
 	}
 
-	fw_out_t acc = (%(neutral)s);
-	for (int t = 0; t < teams; t++) acc = fw_reduce(acc, partial[t]);
-	*result = acc;
+	fw_out_t fw_acc = (%(neutral)s);
+	for (int fw_t = 0; fw_t < fw_teams; fw_t++) fw_acc = fw_reduce(fw_acc, fw_partial[fw_t]);
+	*fw_result = fw_acc;
 }
 """ % dict(
 			name=name, args=formatArgs(args), out=outType, reduce=reduceExpr,
