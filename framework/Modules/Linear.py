@@ -6,7 +6,10 @@ from framework.Modules.Module import Module
 from framework.Modules.Utils import checkPositiveInt
 from framework.Variable import Variable
 
-addRowBias = ElementwiseKernel("T *y, const T *b, int cols", "y[i] += b[i % cols]", "linearAddBias")
+# One work item per row (run over range(0, rows)): a per-element i % cols costs an integer division each.
+addRowBias = ElementwiseKernel(
+	"T *y, const T *b, int cols", "T *row = y + (long)i * cols; for (int j = 0; j < cols; j++) row[j] += b[j]", "linearAddBiasRows"
+)
 
 
 class Linear(Module):
@@ -40,7 +43,7 @@ class Linear(Module):
 	def updateData(self, data):
 		out = Blas.gemm(data, self.W.data)
 		if self.useBias:
-			addRowBias(out, self.b.data, self.outsize)
+			addRowBias(out, self.b.data, self.outsize, range=slice(0, out.shape[0]))
 		return out
 
 
