@@ -18,6 +18,7 @@ class MomentumSGD(Optimizer):
 	mu = momRate x var.momRate; torch.optim.SGD(momentum=mu, dampening=0).
 	"""
 	hyperparameters = ("learnRate", "momRate")
+	kernel = momentumKernel
 
 
 	def __init__(self, learnRate=1e-3, momRate=0.9, nodeinfo=None):
@@ -30,4 +31,4 @@ class MomentumSGD(Optimizer):
 
 
 	def updateVar(self, var, state, lr, range):
-		momentumKernel(var.data, var.grad, state["v"], lr, self.momRate * var.momRate, range=range)
+		self.kernel(var.data, var.grad, state["v"], lr, self.momRate * var.momRate, range=range)

@@ -1,7 +1,6 @@
 """SGD with Nesterov momentum, PyTorch semantics."""
-from framework.Backend import gpuarray
 from framework.Backend.Kernels import ElementwiseKernel
-from framework.Optimizers.Optimizer import Optimizer
+from framework.Optimizers.MomentumSGD import MomentumSGD
 
 
 # v = mu * v + g; theta -= lr * (g + mu * v)
@@ -12,22 +11,9 @@ nesterovKernel = ElementwiseKernel(
 )
 
 
-class NesterovSGD(Optimizer):
+class NesterovSGD(MomentumSGD):
 	"""NesterovSGD(learnRate=1e-3, momRate=0.9, nodeinfo=None): v = mu v + g; theta -= lr (g + mu v).
 
 	mu = momRate x var.momRate; torch.optim.SGD(momentum=mu, nesterov=True).
 	"""
-	hyperparameters = ("learnRate", "momRate")
-
-
-	def __init__(self, learnRate=1e-3, momRate=0.9, nodeinfo=None):
-		super().__init__(learnRate, nodeinfo)
-		self.momRate = self.checkParam("momRate", momRate, low=0.0, high=1.0, highOpen=True)
-
-
-	def setupState(self, var):
-		return {"v": gpuarray.zeros_like(var.data)}
-
-
-	def updateVar(self, var, state, lr, range):
-		nesterovKernel(var.data, var.grad, state["v"], lr, self.momRate * var.momRate, range=range)
+	kernel = nesterovKernel

@@ -25,3 +25,18 @@ class Hook:
 
 	def __repr__(self):
 		return "%s(%s)" % (type(self).__name__, ", ".join("%s=%r" % item for item in vars(self).items()))
+
+
+class PenaltyHook(Hook):
+	"""A penalty whose gradient is added per variable: g += rate x var.weightDecay x f(theta), f given by `kernel`."""
+	kernel = None  # ElementwiseKernel("T *grad, const T *param, T rate", ...)
+
+	def __init__(self, rate):
+		self.rate = self.checkParam("rate", rate)
+
+
+	def __call__(self, launches):
+		for launch in launches:
+			rate = self.rate * launch.var.weightDecay
+			if rate != 0.0:
+				self.kernel(launch.var.grad, launch.var.data, rate, range=launch.range)

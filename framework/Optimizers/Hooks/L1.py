@@ -1,6 +1,6 @@
 """L1 (lasso) regularisation as a gradient hook."""
 from framework.Backend.Kernels import ElementwiseKernel
-from framework.Optimizers.Hooks.Hook import Hook
+from framework.Optimizers.Hooks.Hook import PenaltyHook
 
 
 # g += rate * sign(theta)
@@ -9,15 +9,6 @@ l1Kernel = ElementwiseKernel(
 )
 
 
-class L1(Hook):
+class L1(PenaltyHook):
 	"""L1(rate): g += rate x var.weightDecay x sign(theta) (penalty rate |theta|_1)."""
-
-	def __init__(self, rate):
-		self.rate = self.checkParam("rate", rate)
-
-
-	def __call__(self, launches):
-		for launch in launches:
-			rate = self.rate * launch.var.weightDecay
-			if rate != 0.0:
-				l1Kernel(launch.var.grad, launch.var.data, rate, range=launch.range)
+	kernel = l1Kernel
