@@ -32,6 +32,12 @@ fusedStep = ElementwiseKernel(
 inplaceAdd = ElementwiseKernel("T *a, const T *b", "a[i] += b[i]", "benchInplaceAdd")
 
 
+def threadedStreamingLimit(x, y, repeats):
+	"""GB/s of the in-place add kernel on every core, counting 3 x nbytes as streamingLimit does."""
+	a, b = gpuarray.to_gpu(x), gpuarray.to_gpu(y)
+	return 3 * a.nbytes / timeit(lambda: inplaceAdd(a, b), repeats=repeats) / 1e9
+
+
 def numpyStep(param, state, grad, lr, alpha):
 	state *= alpha
 	state += (1 - alpha) * grad * grad
@@ -52,9 +58,7 @@ def main():
 
 	limit = streamingLimit(repeats=args.repeats)
 
-	a, b = gpuarray.to_gpu(host[0]), gpuarray.to_gpu(host[2])
-	threadedLimit = 3 * a.nbytes / timeit(lambda: inplaceAdd(a, b), repeats=args.repeats) / 1e9
-	del a, b
+	threadedLimit = threadedStreamingLimit(host[0], host[2], args.repeats)
 
 	param, state, grad = (gpuarray.to_gpu(h) for h in host)
 	fused = timeit(lambda: fusedStep(param, state, grad, 1e-3, 0.99), repeats=args.repeats)

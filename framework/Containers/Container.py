@@ -4,7 +4,6 @@ A child without a name gets `<ClassName><k>`: k is the number of children the co
 was added (its position, for append; Graph: its position in topological order), bumped past names already taken. Construction order alone decides it,
 so the same building code gives the same names in every process and checkpoints load.
 """
-import numpy as np
 
 from framework.Modules.Module import Module
 
@@ -96,13 +95,20 @@ class Container(Module):
 
 
 	def calcMode(self, dtype):
-		dtype = np.dtype(dtype)
-		if dtype not in (np.float32, np.float64):
-			raise self.moduleError("calcMode supports float32 and float64, got %s" % dtype, TypeError)
+		dtype = self.checkCalcType(dtype)
 		for module in self.modules.values():
 			module.calcMode(dtype)
 		self.calctype = dtype
 		return self
+
+
+	def checkInputList(self, data, count, what):
+		"""A container fed one array per input: data must be a list of `count` device arrays."""
+		if not isinstance(data, list) or len(data) != count:
+			raise self.moduleError("expected a list of %d %s, got %s" % (
+				count, what, "a list of %d" % len(data) if isinstance(data, list) else type(data).__name__
+			), TypeError)
+		self._checkArray(data, "input")
 
 
 	def adopt(self, module):

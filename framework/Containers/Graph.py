@@ -143,11 +143,9 @@ class Graph(Container):
 
 	def checkData(self, data):
 		if len(self.inputs) > 1:
-			if not isinstance(data, list) or len(data) != len(self.inputs):
-				raise self.moduleError("expected a list of %d input arrays, got %s" % (
-					len(self.inputs), "a list of %d" % len(data) if isinstance(data, list) else type(data).__name__
-				), TypeError)
-		self._checkArray(data, "input")
+			self.checkInputList(data, len(self.inputs), "input arrays")
+		else:
+			self._checkArray(data, "input")
 
 
 	def gather(self, node):

@@ -35,11 +35,7 @@ class Parallel(Container):
 
 
 	def checkData(self, data):
-		if not isinstance(data, list) or len(data) != len(self.modules):
-			raise self.moduleError("expected a list of %d inputs (one per branch), got %s" % (
-				len(self.modules), "a list of %d" % len(data) if isinstance(data, list) else type(data).__name__
-			), TypeError)
-		self._checkArray(data, "input")
+		self.checkInputList(data, len(self.modules), "inputs (one per branch)")
 
 
 	def updateData(self, data):

@@ -178,11 +178,16 @@ class Module:
 		return self
 
 
-	def calcMode(self, dtype):
-		"""Casts the module's variables and attributes to float32 or float64."""
+	def checkCalcType(self, dtype):
 		dtype = np.dtype(dtype)
 		if dtype not in (np.float32, np.float64):
 			raise self.moduleError("calcMode supports float32 and float64, got %s" % dtype, TypeError)
+		return dtype
+
+
+	def calcMode(self, dtype):
+		"""Casts the module's variables and attributes to float32 or float64."""
+		dtype = self.checkCalcType(dtype)
 
 		for var in self.vars.values():
 			if var.dtype != dtype:

@@ -2,7 +2,6 @@
 import ctypes
 import importlib.util
 
-import pytest
 
 spec = importlib.util.spec_from_file_location("CublasLoader", "framework/Backend/Cuda/CublasLoader.py")
 CublasLoader = importlib.util.module_from_spec(spec)
