@@ -45,7 +45,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import printTable, writeJson  # noqa: E402
+from bench.common import printTable, timeit, writeJson  # noqa: E402
 from framework import Config  # noqa: E402
 from framework.Backend import gpuarray  # noqa: E402
 from framework.Containers import Sequential  # noqa: E402
@@ -141,19 +141,6 @@ class _Timed:
 		return self.timed("bwd", self.module.backward, grad, **kwargs)
 
 
-def medianStep(step, repeats, warmup):
-	for _ in range(warmup):
-		step()
-	times = []
-	for _ in range(repeats):
-		gpuarray.synchronize()
-		start = time.perf_counter()
-		step()
-		gpuarray.synchronize()
-		times.append(time.perf_counter() - start)
-	return statistics.median(times)
-
-
 def inputs(key):
 	"""The same data for both sides: seeded per net."""
 	_, batch, shape, _, _ = NETS[key]
@@ -172,14 +159,14 @@ def worker(side, args):
 		for key, (_, _, _, _, theirs) in NETS.items():
 			x, y = inputs(key)
 			step = torchStep(torch, theirs(torch), torch.from_numpy(x), torch.from_numpy(y).long())
-			result[key] = medianStep(step, args.repeats, args.warmup)
+			result[key] = timeit(step, args.repeats, args.warmup)
 		result["threads"] = torch.get_num_threads()
 		result["version"] = torch.__version__
 	else:
 		Config.setSeed(0)
 		for key, (_, _, _, ours, _) in NETS.items():
 			x, y = inputs(key)
-			result[key] = medianStep(ourStep(ours(), CrossEntropy(), gpuarray.to_gpu(x), gpuarray.to_gpu(y)), args.repeats, args.warmup)
+			result[key] = timeit(ourStep(ours(), CrossEntropy(), gpuarray.to_gpu(x), gpuarray.to_gpu(y)), args.repeats, args.warmup)
 	print(json.dumps(result))
 
 
@@ -214,7 +201,7 @@ def main(args):
 		x, y = inputs(key)
 		net = ours()
 		step = ourStep(net, CrossEntropy(), gpuarray.to_gpu(x), gpuarray.to_gpu(y))
-		medianStep(step, 1, args.warmup)
+		timeit(step, 1, args.warmup)
 		results[key] = {
 			"title": title, "batch": batch, "oursSeconds": ourTime, "torchSeconds": torchTime, "ratio": ratio,
 			"target": TARGETS[key], "met": met, "profile": profile(net, step, args.repeats),

@@ -15,31 +15,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import printTable, timeit, writeJson  # noqa: E402
+from bench.common import printTable, streamingLimit, timeit, writeJson  # noqa: E402
 from framework import Config  # noqa: E402
 from framework.Optimizers import Adam, RMSProp, RMSPropGraves, Rprop  # noqa: E402
 from framework.Variable import Variable  # noqa: E402
 
-try:
-	from bench.common import streamingLimit  # noqa: E402
-	LIMIT_SOURCE = "bench.common.streamingLimit"
-except ImportError:
-	try:
-		from bench.kernels import streamingLimit  # noqa: E402
-		LIMIT_SOURCE = "bench.kernels.streamingLimit"
-	except ImportError:
-		import time
-
-		LIMIT_SOURCE = "measured locally (bench.common/bench.kernels lack streamingLimit)"
-
-		def streamingLimit(size=64 * 2 ** 20, repeats=7):
-			a, b = np.ones(size, np.float32), np.ones(size, np.float32)
-			times = []
-			for k in range(repeats + 2):
-				start = time.perf_counter()
-				np.add(a, b, out=a)
-				times.append(time.perf_counter() - start)
-			return 3 * a.nbytes / float(np.median(times[2:])) / 1e9
+LIMIT_SOURCE = "bench.common.streamingLimit"
 
 
 # name, our factory, torch factory (params -> optimizer) or None, useful bytes per element (4-byte words read + written)
