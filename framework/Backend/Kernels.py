@@ -129,10 +129,13 @@ class _Kernel:
 		arrayType = gpuarray.GPUArrayType()
 		for arg, value in zip(instance.args, values):
 			if arg.isPointer:
-				if not isinstance(value, arrayType):
+				if type(value) is not arrayType and not isinstance(value, arrayType):
 					raise TypeError("kernel %s: argument %r must be a device array, got %s" % (self.name, arg.name, type(value).__name__))
 				if value.dtype != arg.dtype:
 					raise TypeError("kernel %s: argument %r must have dtype %s, got %s" % (self.name, arg.name, arg.dtype, value.dtype))
+			elif type(value) is int or type(value) is float:
+				if arg.dtype.kind in "iu" and type(value) is float and not value.is_integer():
+					raise TypeError("kernel %s: argument %r must be an integer, got %r" % (self.name, arg.name, value))
 			elif not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, (bool, np.bool_, complex)):
 				raise TypeError("kernel %s: argument %r must be a scalar %s, got %s" % (self.name, arg.name, arg.dtype, type(value).__name__))
 			elif arg.dtype.kind in "iu" and not float(value).is_integer():

@@ -39,6 +39,8 @@ def zeros_like(ary, dtype=None):
 
 
 def _shape(shape):
+	if type(shape) is tuple and all(type(s) is int and s >= 0 for s in shape):
+		return shape  # the common case, checked cheaply: layers allocate several arrays per step
 	shape = (shape, ) if isinstance(shape, numbers.Integral) else tuple(shape)
 	if any(not isinstance(s, numbers.Integral) or s < 0 for s in shape):
 		raise ValueError("gpuarray: a shape is a tuple of non-negative ints, got %r" % (shape, ))

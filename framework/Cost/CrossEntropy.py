@@ -6,43 +6,42 @@ from framework.Backend.Kernels import ElementwiseKernel, ReductionKernel
 from framework.Cost.Cost import LabelCost
 
 
-# log(sum(exp(x))) per row, shifted by the row maximum so that exp cannot overflow.
-rowLogSumExp = ElementwiseKernel(
-	"T *lse, const T *x, int cols",
-	"""
-	const T *row = x + (long)i * cols;
-	T m = row[0];
-	for (int c = 1; c < cols; c++) m = row[c] > m ? row[c] : m;
-	T s = 0.0;
-	for (int c = 0; c < cols; c++) s += expf(row[c] - m);
-	lse[i] = m + logf(s);
-	""",
-	"ceRowLogSumExp"
-)
-
 # The weighted mean divides by the total weight of the labels present (PyTorch's convention).
 ceWeightSum = ReductionKernel(
 	np.float64, "0", "a + b", "(labels[i] >= 0 && labels[i] < cols) ? (double)weights[labels[i]] : 0.0",
 	"const int *labels, const T *weights, int cols", "ceWeightSum"
 )
 
-# A label outside [0, cols) makes its term NaN instead of reading out of bounds; the cost then names it.
-ceError = ReductionKernel(
-	np.float64, "0", "a + b",
-	"(labels[i] >= 0 && labels[i] < cols) ? "
-	"(double)weights[labels[i]] * (double)(lse[i] - x[(long)(i) * cols + labels[i]]) / wsum[0] : 0.0 / 0.0",
-	"const int *labels, const T *lse, const T *x, const T *weights, const double *wsum, int cols", "ceError"
+# One work item per row (run over range(0, rows)) does the whole cost for its row: the row's log-sum-exp,
+# shifted by the row maximum so that exp cannot overflow, its share of the error and its gradient row.
+# A label outside [0, cols) makes the row's error and gradient NaN instead of reading out of bounds; the
+# cost then names it. Fused because five launches (and their Python overhead) cost more than the math.
+ceRows = ElementwiseKernel(
+	"T *grad, double *rowError, const T *x, const int *labels, const T *weights, const double *wsum, int cols",
+	"""
+	const T *row = x + (long)i * cols;
+	T *out = grad + (long)i * cols;
+	int y = labels[i];
+	if (y < 0 || y >= cols)
+	{
+		for (int c = 0; c < cols; c++) out[c] = 0.0 / 0.0;
+		rowError[i] = 0.0 / 0.0;
+	}
+	else
+	{
+		T m = row[0];
+		for (int c = 1; c < cols; c++) m = row[c] > m ? row[c] : m;
+		T s = 0.0;
+		for (int c = 0; c < cols; c++) s += expf(row[c] - m);
+		T lse = m + logf(s), scale = weights[y] / (T)wsum[0];
+		for (int c = 0; c < cols; c++) out[c] = scale * (expf(row[c] - lse) - (c == y ? 1.0 : 0.0));
+		rowError[i] = (double)weights[y] * (double)(lse - row[y]) / wsum[0];
+	}
+	""",
+	"ceRows"
 )
 
-ceGrad = ElementwiseKernel(
-	"T *grad, const T *x, const T *lse, const int *labels, const T *weights, const double *wsum, int cols",
-	"""
-	long r = i / cols;
-	int c = (int)(i - r * cols), y = labels[r];
-	grad[i] = (y >= 0 && y < cols) ? weights[y] * (expf(x[i] - lse[r]) - (c == y ? 1.0 : 0.0)) / (T)wsum[0] : 0.0 / 0.0;
-	""",
-	"ceGrad"
-)
+sumRows = ReductionKernel(np.float64, "0", "a + b", "rowError[i]", "const double *rowError", "ceSumRows")
 
 
 class CrossEntropy(LabelCost):
@@ -62,7 +61,8 @@ class CrossEntropy(LabelCost):
 				))
 			weights = host.astype(np.float64)
 		self.hostWeights = weights
-		self.weights = {}
+		self.weights, self.counts = {}, {}
+		self.cachedGrad = None
 
 
 	def checkTarget(self, pred, target):
@@ -80,26 +80,26 @@ class CrossEntropy(LabelCost):
 		return self.weights[key]
 
 
-	def prepare(self, pred, target):
-		lse = gpuarray.empty((pred.shape[0], ), pred.dtype)
-		rowLogSumExp(lse, pred, pred.shape[1])
-		weights = self.weightsFor(pred)
-		return lse, weights, ceWeightSum(target, weights, pred.shape[1])
-
-
-	def __call__(self, pred, target, queryError=True):
-		self.cache = None
-		return super().__call__(pred, target, queryError)
+	def labelWeightSum(self, pred, target):
+		"""The divisor of the mean: the labels' total weight, or, without weights, the row count (cached)."""
+		if self.hostWeights is not None:
+			return ceWeightSum(target, self.weightsFor(pred), pred.shape[1])
+		count = self.counts.get(pred.shape[0])
+		if count is None:
+			count = self.counts[pred.shape[0]] = gpuarray.to_gpu(np.array(pred.shape[0], dtype=np.float64))
+		return count
 
 
 	def calcError(self, pred, target):
-		self.cache = self.prepare(pred, target)
-		lse, weights, wsum = self.cache
-		return ceError(target, lse, pred, weights, wsum, pred.shape[1])
+		rows = pred.shape[0]
+		self.cachedGrad, rowError = gpuarray.empty_like(pred), gpuarray.empty((rows, ), np.float64)
+		ceRows(self.cachedGrad, rowError, pred, target, self.weightsFor(pred), self.labelWeightSum(pred, target),
+			pred.shape[1], range=slice(0, rows))
+		return sumRows(rowError)
 
 
 	def calcGrad(self, pred, target):
-		lse, weights, wsum = self.cache if self.cache is not None else self.prepare(pred, target)
-		grad = gpuarray.empty_like(pred)
-		ceGrad(grad, pred, lse, target, weights, wsum, pred.shape[1])
+		if self.cachedGrad is None:  # every path through Cost.__call__ has run calcError first
+			self.calcError(pred, target)
+		grad, self.cachedGrad = self.cachedGrad, None
 		return grad

@@ -69,15 +69,89 @@ def test_blasErrorsAreClear():
 		Blas.gemv(np.zeros((2, 2)), gpuarray.zeros(2))
 
 
-@pytest.mark.parametrize("transpA,transpB,beta", [(False, False, 0.0), (True, False, 1.0), (False, True, 0.5), (True, True, 0.0)])
-def test_numpyFallbackWhenBundledBlasIsAbsent(monkeypatch, rng, transpA, transpB, beta):
+def cpuBlas():
 	from framework.Backend import impl
-	cpuBlas = pytest.importorskip("framework.Backend.Cpu.Blas") if impl().__name__.endswith("Cpu") else pytest.skip("CPU only")
-	monkeypatch.setattr(cpuBlas, "_cblas", None)
+	if not impl().__name__.endswith("Cpu"):
+		pytest.skip("CPU only")
+	from framework.Backend.Cpu import Blas as module
+	return module
 
-	A = rng.standard_normal((3, 4) if transpA else (4, 3))
-	B = rng.standard_normal((5, 3) if transpB else (3, 5))
-	C = rng.standard_normal((4, 5))
+
+def referenceGemm(A, B, C, transpA, transpB, alpha, beta):
+	return alpha * ((A.T if transpA else A) @ (B.T if transpB else B)) + beta * C
+
+
+# Shapes around the CPU kernel's edges: partial row tiles (8 rows with AVX-512, 6 otherwise), partial column
+# strips (2 vectors: 32 floats or 16 doubles), depths across its 256-deep B strips, k = 0, and sizes big
+# enough (>= 2^17 multiply-adds) to run on several threads.
+EDGE_SHAPES = [(1, 1, 1), (7, 33, 5), (9, 31, 256), (17, 70, 257), (6, 36, 600), (13, 17, 0), (128, 300, 100), (50, 12, 2000)]
+
+
+@pytest.mark.parametrize("m,n,k", EDGE_SHAPES)
+@pytest.mark.parametrize("transpA,transpB", list(itertools.product([False, True], [False, True])))
+def test_gemmEdgeShapes(dtype, rng, m, n, k, transpA, transpB):
+	A = rng.standard_normal((k, m) if transpA else (m, k)).astype(dtype)
+	B = rng.standard_normal((n, k) if transpB else (k, n)).astype(dtype)
+	C = rng.standard_normal((m, n)).astype(dtype)
+
 	out = gpuarray.to_gpu(C)
-	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=2.0, beta=beta)
-	np.testing.assert_allclose(out.get(), 2.0 * (A.T if transpA else A) @ (B.T if transpB else B) + beta * C, rtol=1e-12)
+	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=0.5, beta=-2.0)
+	tol = dict(rtol=2e-4, atol=2e-4 * np.sqrt(max(k, 1))) if dtype == np.float32 else dict(rtol=1e-11, atol=1e-11)
+	np.testing.assert_allclose(out.get(), referenceGemm(A, B, C, transpA, transpB, 0.5, -2.0), **tol)
+
+
+def test_gemmWithEmptyDepthScalesOut(rng):
+	C = rng.standard_normal((3, 4))
+	out = gpuarray.to_gpu(C)
+	Blas.gemm(gpuarray.zeros((3, 0), np.float64), gpuarray.zeros((0, 4), np.float64), out=out, beta=3.0)
+	np.testing.assert_array_equal(out.get(), 3.0 * C)
+
+	out = gpuarray.to_gpu(np.full((3, 4), np.nan))
+	Blas.gemm(gpuarray.zeros((3, 0), np.float64), gpuarray.zeros((0, 4), np.float64), out=out)
+	np.testing.assert_array_equal(out.get(), np.zeros((3, 4)))
+
+
+@pytest.mark.parametrize("transpA,transpB,beta", [(False, False, 0.0), (True, False, 1.0), (False, True, 0.5), (True, True, 0.0)])
+def test_bigProductsGoToOpenBlasAndAgree(monkeypatch, rng, transpA, transpB, beta):
+	blas = cpuBlas()
+	if blas._cblas is None:
+		pytest.skip("this numpy has no bundled OpenBLAS")
+	from framework.Backend.Cpu import Gemm
+	A = rng.standard_normal((40, 30) if transpA else (30, 40)).astype(np.float32)
+	B = rng.standard_normal((50, 40) if transpB else (40, 50)).astype(np.float32)
+	C = rng.standard_normal((30, 50)).astype(np.float32)
+
+	results = []
+	for limit in (Gemm.OWN_GEMM_MACS, 0):  # 0: every product counts as big, so OpenBLAS takes it
+		monkeypatch.setattr(Gemm, "OWN_GEMM_MACS", limit)
+		ownCalls = []
+		monkeypatch.setattr(Gemm, "gemm", lambda *args, real=Gemm.gemm: (ownCalls.append(1), real(*args)))
+		out = gpuarray.to_gpu(C)
+		Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=2.0, beta=beta)
+		assert len(ownCalls) == (1 if limit else 0)
+		results.append(out.get())
+		monkeypatch.undo()
+
+	np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+	np.testing.assert_allclose(results[0], referenceGemm(A, B, C, transpA, transpB, 2.0, beta), rtol=1e-4, atol=1e-4)
+
+
+def test_ownKernelTakesEverySizeWithoutBundledBlas(monkeypatch, rng):
+	blas = cpuBlas()
+	from framework.Backend.Cpu import Gemm
+	monkeypatch.setattr(blas, "_cblas", None)
+	monkeypatch.setattr(Gemm, "OWN_GEMM_MACS", 0)
+	A, B, C = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
+	out = gpuarray.to_gpu(C)
+	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, alpha=2.0, beta=1.0)
+	np.testing.assert_allclose(out.get(), 2.0 * A @ B + C, rtol=1e-12)
+
+
+@pytest.mark.parametrize("cols", [True, False])
+@pytest.mark.parametrize("shape", [(1, 1), (3, 700), (700, 3), (600, 600)])  # strips of 256 columns; 600 x 600 runs threaded
+def test_sumOnMatrixShapesAndBetaZero(dtype, rng, cols, shape):
+	A = rng.standard_normal(shape).astype(dtype)
+	out = gpuarray.to_gpu(np.full(shape[1] if cols else shape[0], np.nan, dtype=dtype))
+	Blas.sumOnMatrix(gpuarray.to_gpu(A), out=out, cols=cols, alpha=0.5)
+	tol = 1e-4 if dtype == np.float32 else 1e-12
+	np.testing.assert_allclose(out.get(), 0.5 * A.sum(axis=0 if cols else 1), rtol=tol, atol=tol)

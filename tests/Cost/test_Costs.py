@@ -104,3 +104,18 @@ def test_largeBatchTakesTheParallelPathAndStaysExact(rng):
 
 	target = rng.standard_normal((4096, 10))
 	assert MSE()(dev(logits), dev(target))[0] == pytest.approx(((logits - target) ** 2).mean(), rel=1e-12)
+
+
+def test_crossEntropyAcrossBatchSizes(rng):
+	"""The unweighted divisor is cached per batch size: a short last batch must not reuse the full one's."""
+	cost = CrossEntropy()
+	for rows in (6, 4, 6):
+		x = rng.standard_normal((rows, 3))
+		labels = rng.integers(0, 3, rows).astype(np.int32)
+		error, grad = cost(gpuarray.to_gpu(x), gpuarray.to_gpu(labels))
+
+		shifted = x - x.max(axis=1, keepdims=True)
+		softmax = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+		np.testing.assert_allclose(error, -np.log(softmax[np.arange(rows), labels]).mean(), rtol=1e-12)
+		softmax[np.arange(rows), labels] -= 1
+		np.testing.assert_allclose(grad.get(), softmax / rows, rtol=1e-10, atol=1e-14)

@@ -94,3 +94,17 @@ def load(source, name):
 	lib = ctypes.CDLL(path)
 	_loaded[key] = lib
 	return lib
+
+
+def typedFunction(source, name, dtype, argtypes, restype=None):
+	"""The C function fw_<name> of source built with T as dtype's C type (float32 or float64), prototyped for ctypes.
+
+	An entry "T" in argtypes stands for a scalar of that type.
+	"""
+	import numpy as np  # local: the rest of this module does not need numpy
+
+	ctype, scalar = ("float", ctypes.c_float) if np.dtype(dtype) == np.float32 else ("double", ctypes.c_double)
+	fn = getattr(load("typedef %s T;\n" % ctype + source, "%s_%s" % (name, np.dtype(dtype).name)), "fw_" + name)
+	fn.argtypes = [scalar if argtype == "T" else argtype for argtype in argtypes]
+	fn.restype = restype
+	return fn

@@ -44,10 +44,11 @@ class _CpuKernel:
 			ctypes.c_void_p if arg.isPointer else SCALAR_CTYPES[arg.dtype] for arg in args
 		]
 		self.firstVector = next(k for k, arg in enumerate(args) if arg.isPointer)
+		self.isPointer = tuple(arg.isPointer for arg in args)
 
 
 	def convert(self, values):
-		return [value.ptr if arg.isPointer else value for arg, value in zip(self.args, values)]
+		return [value.ptr if isPointer else value for isPointer, value in zip(self.isPointer, values)]
 
 
 class ElementwiseKernel(_CpuKernel):

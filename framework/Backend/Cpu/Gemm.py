@@ -1,0 +1,191 @@
+"""The CPU gemm for the products a training step makes: a register-tiled kernel built like the other kernels.
+
+Why not only OpenBLAS: at layer sizes (an MLP's 128x784 @ 784x512) numpy's bundled OpenBLAS reached 60-65% of
+the FMA peak on two cores, and its worker threads spun against our OpenMP team between calls. This kernel keeps
+an MR x NR tile of C in vector registers (MR rows of A broadcast against two vectors of a packed strip of B),
+reads full row tiles of A where they lie (packing A cost 10-15% at these sizes), packs only a KC x NR strip of
+B per task (B rows 2 KiB apart thrash L1) and splits the column strips across the OpenMP team. Above
+OWN_GEMM_MACS multiply-adds OpenBLAS's cache blocking of A wins, so Blas.gemm sends those products there.
+bench/gemm.py measures it against OpenBLAS and torch.mm; docs/design-notes.md has the figures.
+
+The source uses GCC vector extensions, so the same text builds for AVX-512, AVX2, SSE or NEON; only the vector
+width and the rows per tile (the register count) change.
+"""
+import ctypes
+
+from framework.Backend.Cpu import Compiler
+
+# Products of at most this many multiply-adds use the kernel below; bigger ones go to OpenBLAS where present.
+# At 2^30 (1024^3) OpenBLAS was 1.4x faster; up to 2^28 this kernel was as fast or faster in 8 of 9 shapes.
+OWN_GEMM_MACS = 1 << 28
+
+SOURCE = r"""
+#include <omp.h>
+
+/* Vector width in bytes and rows per tile: MR x 2 accumulators, 2 B vectors and a broadcast must fit the
+   register file (32 vector registers with AVX-512, 16 otherwise). */
+#if defined(__AVX512F__)
+#define FW_VBYTES 64
+#define FW_MR 8
+#elif defined(__AVX__)
+#define FW_VBYTES 32
+#define FW_MR 6
+#else
+#define FW_VBYTES 16
+#define FW_MR 6
+#endif
+#define FW_NV 2                    /* vectors per tile row */
+#define FW_KC 256                  /* depth of a packed B strip: KC x NR stays in L1 while a task's tiles use it */
+#define FW_SERIAL_MACS (1L << 17)  /* below this a second thread costs more than it saves */
+
+typedef T fw_vec __attribute__((vector_size(FW_VBYTES)));
+typedef T fw_uvec __attribute__((vector_size(FW_VBYTES), aligned(sizeof(T)), may_alias));
+#define FW_VL ((int)(FW_VBYTES / sizeof(T)))
+#define FW_NR (FW_NV * FW_VL)
+
+/* One MR x NR tile of C from a kc-long strip: A(r, p) = a[r * sai + p * sap], B(p, j) = b[p * NR + j] (a packed
+   panel). Inlined at each call with constant strides, so each layout of A gets its own loop. */
+static inline __attribute__((always_inline)) void fw_tile(
+	int mr, int nr, long kc, const T *a, long sai, long sap, const T *b, T *c, long ldc, T alpha, T beta, int useBeta)
+{
+	fw_vec acc[FW_MR][FW_NV];
+	for (int r = 0; r < FW_MR; r++)
+		for (int v = 0; v < FW_NV; v++) acc[r][v] = (fw_vec){0};
+
+
+	for (long p = 0; p < kc; p++)
+	{
+		fw_vec bv[FW_NV];
+		for (int v = 0; v < FW_NV; v++) bv[v] = *(const fw_vec *)(b + p * FW_NR + v * FW_VL);
+		for (int r = 0; r < FW_MR; r++)
+		{
+			T av = a[r * sai + p * sap];
+			for (int v = 0; v < FW_NV; v++) acc[r][v] += bv[v] * av;
+		}
+	}
+
+	if (nr == FW_NR)
+	{
+		for (int r = 0; r < mr; r++)
+			for (int v = 0; v < FW_NV; v++)
+			{
+				fw_uvec *cv = (fw_uvec *)(c + r * ldc + v * FW_VL);
+				if (!useBeta) *cv += alpha * acc[r][v];
+				else if (beta == 0) *cv = alpha * acc[r][v];  /* as in BLAS, C's old contents (NaN too) are ignored */
+				else *cv = beta * *cv + alpha * acc[r][v];
+			}
+		return;
+	}
+
+	T tile[FW_MR][FW_NR] __attribute__((aligned(64)));
+	for (int r = 0; r < mr; r++)
+	{
+		for (int v = 0; v < FW_NV; v++) *(fw_vec *)&tile[r][v * FW_VL] = acc[r][v];
+		for (int j = 0; j < nr; j++)
+		{
+			T *cj = c + r * ldc + j;
+			*cj = !useBeta ? *cj + alpha * tile[r][j] : beta == 0 ? alpha * tile[r][j] : beta * *cj + alpha * tile[r][j];
+		}
+	}
+}
+
+/* B(p, j), p in [p0, p0 + kc), j in [j0, j0 + nr) into a kc x NR panel (row p at p * NR), zero past nr. */
+static void fw_packB(T *panel, const T *B, long ldb, int transB, long p0, long kc, long j0, int nr)
+{
+	if (!transB && nr == FW_NR)
+	{
+		for (long p = 0; p < kc; p++)
+			for (int v = 0; v < FW_NV; v++)
+				*(fw_vec *)(panel + p * FW_NR + v * FW_VL) = *(const fw_uvec *)(B + (p0 + p) * ldb + j0 + v * FW_VL);
+		return;
+	}
+	for (long p = 0; p < kc; p++)
+		for (int j = nr; j < FW_NR; j++) panel[p * FW_NR + j] = 0;
+	if (transB)
+		for (long p = 0; p < kc; p++)
+			for (int j = 0; j < nr; j++) panel[p * FW_NR + j] = B[(j0 + j) * ldb + p0 + p];
+	else
+		for (long p = 0; p < kc; p++)
+			for (int j = 0; j < nr; j++) panel[p * FW_NR + j] = B[(p0 + p) * ldb + j0 + j];
+}
+
+/* A(i0 + r, p0 + p) into panel[p * MR + r] for r < mr, zero for the rows past mr. */
+static void fw_packA(T *panel, const T *A, long sai, long sap, long i0, int mr, long p0, long kc)
+{
+	for (long p = 0; p < kc; p++)
+		for (int r = 0; r < FW_MR; r++) panel[p * FW_MR + r] = r < mr ? A[(i0 + r) * sai + (p0 + p) * sap] : 0;
+}
+
+/* C (m x n, row-major, ldc) = alpha * op(A) op(B) + beta * C; op(A) is m x k, op(B) is k x n.
+   Work is split into column blocks of NR (and row ranges when there are fewer blocks than threads); each task
+   packs its strip of B, then runs full row tiles straight from A and the last partial one from a packed copy. */
+void fw_gemm(int transA, int transB, long m, long n, long k, T alpha, const T *A, long lda,
+	const T *B, long ldb, T beta, T *C, long ldc)
+{
+	int threads = m * n * k < FW_SERIAL_MACS ? 1 : omp_get_max_threads();
+	long sai = transA ? 1 : lda, sap = transA ? lda : 1;
+	long jblocks = (n + FW_NR - 1) / FW_NR, iblocks = (m + FW_MR - 1) / FW_MR;
+	long isplit = 1;
+	while (jblocks * isplit < threads && isplit < iblocks) isplit++;
+	long tasks = jblocks * isplit;
+
+	#pragma omp parallel num_threads(threads)
+	{
+		T bpanel[FW_KC * FW_NR] __attribute__((aligned(64))), apanel[FW_KC * FW_MR] __attribute__((aligned(64)));
+
+		#pragma omp for schedule(static)
+		for (long task = 0; task < tasks; task++)
+		{
+			long jb = task / isplit, part = task % isplit;
+			long j0 = jb * FW_NR, ib0 = iblocks * part / isplit, ib1 = iblocks * (part + 1) / isplit;
+			int nr = n - j0 < FW_NR ? (int)(n - j0) : FW_NR;
+
+			for (long p0 = 0; p0 < k; p0 += FW_KC)
+			{
+				long kc = k - p0 < FW_KC ? k - p0 : FW_KC;
+				fw_packB(bpanel, B, ldb, transB, p0, kc, j0, nr);
+
+				for (long ib = ib0; ib < ib1; ib++)
+				{
+					long i0 = ib * FW_MR;
+					int mr = m - i0 < FW_MR ? (int)(m - i0) : FW_MR;
+					T *c = C + i0 * ldc + j0;
+					const T *a = A + i0 * sai + p0 * sap;
+					if (mr == FW_MR && sap == 1)
+						fw_tile(mr, nr, kc, a, sai, 1, bpanel, c, ldc, alpha, beta, p0 == 0);
+					else if (mr == FW_MR && sai == 1)
+						fw_tile(mr, nr, kc, a, 1, sap, bpanel, c, ldc, alpha, beta, p0 == 0);
+					else
+					{
+						fw_packA(apanel, A, sai, sap, i0, mr, p0, kc);
+						fw_tile(mr, nr, kc, apanel, 1, FW_MR, bpanel, c, ldc, alpha, beta, p0 == 0);
+					}
+				}
+			}
+		}
+	}
+
+	if (k == 0)  /* no products: C = beta * C, as BLAS does */
+		for (long i = 0; i < m; i++)
+			for (long j = 0; j < n; j++) C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j];
+}
+"""
+
+_functions = {}
+_ARGTYPES = [ctypes.c_int, ctypes.c_int, ctypes.c_long, ctypes.c_long, ctypes.c_long, "T", ctypes.c_void_p, ctypes.c_long,
+	ctypes.c_void_p, ctypes.c_long, "T", ctypes.c_void_p, ctypes.c_long]
+
+
+def _function(dtype):
+	fn = _functions.get(dtype)
+	if fn is None:
+		fn = _functions[dtype] = Compiler.typedFunction(SOURCE, "gemm", dtype, _ARGTYPES)
+	return fn
+
+
+def gemm(A, B, out, transpA, transpB, alpha, beta):
+	"""out = alpha * op(A) @ op(B) + beta * out on contiguous row-major CPU arrays (float32 or float64)."""
+	m, n = out.shape
+	k = A.shape[0] if transpA else A.shape[1]
+	_function(A.dtype)(int(transpA), int(transpB), m, n, k, alpha, A.ptr, max(A.shape[1], 1), B.ptr, max(B.shape[1], 1),
+		beta, out.ptr, max(n, 1))
