@@ -130,24 +130,6 @@ fromNchw = ElementwiseKernel(
 )
 
 
-# dW[o, k] += sum_p dWT[k*P + p, o*P + p]: the weight gradient comes out of gemm transposed and, when the
-# reduction was split in P blocks, as the diagonal blocks of a larger product (see accGradParams).
-# One work item per row o of dW, over range(O).
-addTransposed = ElementwiseKernel(
-	"T *dW, const T *dWT, int O, int K, int P",
-	"""
-	T *dst = dW + (long)i * K;
-	for (int k = 0; k < K; k++)
-	{
-		T acc = dst[k];
-		for (int p = 0; p < P; p++) acc += dWT[((long)k * P + p) * O * P + i * P + p];
-		dst[k] = acc;
-	}
-	""",
-	"conv2dAddTransposed"
-)
-
-
 class Conv2D(Module):
 	"""y[n, o] = b[o] + sum_{c in group(o), ki, kj} W[o, c, ki, kj] x[n, c, oh*s - p + ki*d, ow*s - p + kj*d].
 
@@ -267,19 +249,10 @@ class Conv2D(Module):
 		G, OC = self.groups, self.outmaps
 		K = self.inmaps // G * self.size[0] * self.size[1]
 
-		# cols @ grad^T (K, OC/G) runs faster in OpenBLAS than grad @ cols^T (OC/G, K) for these thin shapes
-		# (LeNet: 0.45 vs 0.6 ms, 0.14 vs 0.26 ms). OpenBLAS never splits the reduction over the N*OH*OW columns,
-		# so a product this small runs on one core however long that reduction is; viewed as P = 2 blocks of
-		# columns, the product holds the two half-sums on its diagonal blocks and is big enough to be threaded:
-		# twice the flops on two cores, 0.46 -> 0.26 ms for the first LeNet layer (0.42 ms on one core).
 		gtmp = self.gradMatrix(grad, reuse=False)
-		OCg, J = OC // G, gtmp.shape[1]
-		P = 2 if OCg * K < 1024 and J % 2 == 0 else 1
-		dWT = self.scratch("dWT", (G, K * P, OCg * P))
-		for g, (gg, colsg, dWg) in enumerate(zip(self.groupMatrices(gtmp, OCg), self.groupMatrices(self.cols, K),
-												 self.groupMatrices(self.W.grad, OCg))):
-			Blas.gemm(colsg.reshape(K * P, J // P), gg.reshape(OCg * P, J // P), out=dWT[g], transpB=True)
-			addTransposed(dWg, dWT[g], OCg, K, P, range=slice(0, OCg))
+		for gg, colsg, dWg in zip(self.groupMatrices(gtmp, OC // G), self.groupMatrices(self.cols, K),
+								  self.groupMatrices(self.W.grad, OC // G)):
+			Blas.gemm(gg, colsg, out=dWg, transpB=True, beta=1.0)
 
 		if self.useBias:
 			Blas.sumOnMatrix(gtmp, out=self.b.grad, cols=False, beta=1.0)

@@ -82,9 +82,11 @@ def referenceGemm(A, B, C, transpA, transpB, alpha, beta):
 
 
 # Shapes around the CPU kernel's edges: partial row tiles (8 rows with AVX-512, 6 otherwise), partial column
-# strips (2 vectors: 32 floats or 16 doubles), depths across its 256-deep B strips, k = 0, and sizes big
-# enough (>= 2^17 multiply-adds) to run on several threads.
-EDGE_SHAPES = [(1, 1, 1), (7, 33, 5), (9, 31, 256), (17, 70, 257), (6, 36, 600), (13, 17, 0), (128, 300, 100), (50, 12, 2000)]
+# strips (2 vectors: 32 floats or 16 doubles), depths across its 256-deep B strips, k = 0, sizes big enough
+# (>= 2^17 multiply-adds) to run on several threads, and, transposed B, the dot-product path for a C of one
+# tile over a reduction of 2048 or more (odd lengths leave a tail after the vectors).
+EDGE_SHAPES = [(1, 1, 1), (7, 33, 5), (9, 31, 256), (17, 70, 257), (6, 36, 600), (13, 17, 0), (128, 300, 100), (50, 12, 2000),
+	(6, 16, 5001), (1, 1, 2048)]
 
 
 @pytest.mark.parametrize("m,n,k", EDGE_SHAPES)
@@ -98,6 +100,14 @@ def test_gemmEdgeShapes(dtype, rng, m, n, k, transpA, transpB):
 	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=0.5, beta=-2.0)
 	tol = dict(rtol=2e-4, atol=2e-4 * np.sqrt(max(k, 1))) if dtype == np.float32 else dict(rtol=1e-11, atol=1e-11)
 	np.testing.assert_allclose(out.get(), referenceGemm(A, B, C, transpA, transpB, 0.5, -2.0), **tol)
+
+
+@pytest.mark.parametrize("m,n,k", [(2, 3, 4), (5, 9, 4099)])  # the second takes the CPU's dot-product path
+def test_gemmIgnoresNanOutWithBetaZeroOnEveryPath(rng, m, n, k):
+	A, B = rng.standard_normal((m, k)), rng.standard_normal((n, k))
+	out = gpuarray.to_gpu(np.full((m, n), np.nan))
+	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpB=True, alpha=0.5)
+	np.testing.assert_allclose(out.get(), 0.5 * A @ B.T, rtol=1e-10, atol=1e-10)
 
 
 def test_gemmWithEmptyDepthScalesOut(rng):

@@ -5,7 +5,9 @@ the FMA peak on two cores, and its worker threads spun against our OpenMP team b
 an MR x NR tile of C in vector registers (MR rows of A broadcast against two vectors of a packed strip of B),
 reads full row tiles of A where they lie (packing A cost 10-15% at these sizes), packs only a KC x NR strip of
 B per task (B rows 2 KiB apart thrash L1) and splits the column strips across the OpenMP team. Above
-OWN_GEMM_MACS multiply-adds OpenBLAS's cache blocking of A wins, so Blas.gemm sends those products there.
+OWN_GEMM_MACS multiply-adds OpenBLAS's cache blocking of A wins, so Blas.gemm sends those products there. A
+transposed-B product whose C fits one tile but whose reduction is long runs as dot products with the reduction
+split across the team instead (fw_gemmDot).
 bench/gemm.py measures it against OpenBLAS and torch.mm; docs/design-notes.md has the figures.
 
 The source uses GCC vector extensions, so the same text builds for AVX-512, AVX2, SSE or NEON; only the vector
@@ -37,6 +39,8 @@ SOURCE = r"""
 #define FW_NV 2                    /* vectors per tile row */
 #define FW_KC 256                  /* depth of a packed B strip: KC x NR stays in L1 while a task's tiles use it */
 #define FW_SERIAL_MACS (1L << 17)  /* below this a second thread costs more than it saves */
+#define FW_DOT_BLOCK 256           /* reduction block of fw_gemmDot */
+#define FW_DOT_MIN_K 2048          /* A B^T whose C fits one tile, over at least this long a reduction: fw_gemmDot */
 
 typedef T fw_vec __attribute__((vector_size(FW_VBYTES)));
 typedef T fw_uvec __attribute__((vector_size(FW_VBYTES), aligned(sizeof(T)), may_alias));
@@ -51,7 +55,6 @@ static inline __attribute__((always_inline)) void fw_tile(
 	fw_vec acc[FW_MR][FW_NV];
 	for (int r = 0; r < FW_MR; r++)
 		for (int v = 0; v < FW_NV; v++) acc[r][v] = (fw_vec){0};
-
 
 	for (long p = 0; p < kc; p++)
 	{
@@ -116,6 +119,49 @@ static void fw_packA(T *panel, const T *A, long sai, long sap, long i0, int mr, 
 		for (int r = 0; r < FW_MR; r++) panel[p * FW_MR + r] = r < mr ? A[(i0 + r) * sai + (p0 + p) * sap] : 0;
 }
 
+/* C = alpha * A B^T + beta * C where C fits in one tile and the reduction is long (a convolution's weight
+   gradient: 6 x 25 outputs over 36864 columns). The tile path would run it as one task on one thread with most
+   lanes empty. Here both operands run contiguously along k, so each output is a vector dot product, and the
+   threads split k, each summing into its own partial C, added up in thread order (the result is reproducible
+   for a given thread count). */
+static void fw_gemmDot(long m, long n, long k, T alpha, const T *A, long lda, const T *B, long ldb, T beta, T *C,
+	long ldc, int threads)
+{
+	T partial[threads][m * n];
+
+	#pragma omp parallel num_threads(threads)
+	{
+		int t = omp_get_thread_num();
+		T *part = partial[t];
+		for (long q = 0; q < m * n; q++) part[q] = 0;
+		/* blocks of the reduction short enough that the m + n rows' pieces stay in L1 across all m x n dots */
+		for (long p0 = k * t / threads, end = k * (t + 1) / threads; p0 < end; p0 += FW_DOT_BLOCK)
+		{
+			long p1 = p0 + FW_DOT_BLOCK < end ? p0 + FW_DOT_BLOCK : end, vend = p0 + (p1 - p0) / FW_VL * FW_VL;
+			for (long i = 0; i < m; i++)
+				for (long j = 0; j < n; j++)
+				{
+					const T *a = A + i * lda, *b = B + j * ldb;
+					fw_vec acc = (fw_vec){0};
+					for (long p = p0; p < vend; p += FW_VL) acc += *(const fw_uvec *)(a + p) * *(const fw_uvec *)(b + p);
+					T sum = 0;
+					for (int v = 0; v < FW_VL; v++) sum += acc[v];
+					for (long p = vend; p < p1; p++) sum += a[p] * b[p];
+					part[i * n + j] += sum;
+				}
+		}
+	}
+
+	for (long i = 0; i < m; i++)
+		for (long j = 0; j < n; j++)
+		{
+			T sum = 0;
+			for (int t = 0; t < threads; t++) sum += partial[t][i * n + j];
+			T *c = C + i * ldc + j;
+			*c = beta == 0 ? alpha * sum : beta * *c + alpha * sum;  /* beta 0 ignores C's old contents, as BLAS does */
+		}
+}
+
 /* C (m x n, row-major, ldc) = alpha * op(A) op(B) + beta * C; op(A) is m x k, op(B) is k x n.
    Work is split into column blocks of NR (and row ranges when there are fewer blocks than threads); each task
    packs its strip of B, then runs full row tiles straight from A and the last partial one from a packed copy. */
@@ -123,6 +169,11 @@ void fw_gemm(int transA, int transB, long m, long n, long k, T alpha, const T *A
 	const T *B, long ldb, T beta, T *C, long ldc)
 {
 	int threads = m * n * k < FW_SERIAL_MACS ? 1 : omp_get_max_threads();
+	if (!transA && transB && m <= FW_MR && n <= FW_NR && k >= FW_DOT_MIN_K)
+	{
+		fw_gemmDot(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, threads);
+		return;
+	}
 	long sai = transA ? 1 : lda, sap = transA ? lda : 1;
 	long jblocks = (n + FW_NR - 1) / FW_NR, iblocks = (m + FW_MR - 1) / FW_MR;
 	long isplit = 1;
