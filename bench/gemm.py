@@ -82,7 +82,7 @@ def main():
 		ours = timeit(lambda: Gemm.gemm(A, B, out, transpA, transpB, 1.0, 0.0), args.repeats, 10)
 		theirs = None
 		if Blas._cblas is not None:
-			fn = Blas._cblas[np.dtype(np.float32)][0]
+			fn = Blas._cblas[np.dtype(np.float32)]
 			flags = [Blas.TRANS if transpA else Blas.NO_TRANS, Blas.TRANS if transpB else Blas.NO_TRANS]
 			theirs = timeit(lambda: fn(Blas.ROW_MAJOR, *flags, m, n, k, 1.0, A.ptr, A.shape[1], B.ptr, B.shape[1],
 				0.0, out.ptr, n), args.repeats, 10)

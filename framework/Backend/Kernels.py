@@ -133,10 +133,8 @@ class _Kernel:
 					raise TypeError("kernel %s: argument %r must be a device array, got %s" % (self.name, arg.name, type(value).__name__))
 				if value.dtype != arg.dtype:
 					raise TypeError("kernel %s: argument %r must have dtype %s, got %s" % (self.name, arg.name, arg.dtype, value.dtype))
-			elif type(value) is int or type(value) is float:
-				if arg.dtype.kind in "iu" and type(value) is float and not value.is_integer():
-					raise TypeError("kernel %s: argument %r must be an integer, got %r" % (self.name, arg.name, value))
-			elif not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, (bool, np.bool_, complex)):
+			elif type(value) not in (int, float) and (  # the plain Python numbers, the common case, skip the slow checks
+					not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, (bool, np.bool_, complex))):
 				raise TypeError("kernel %s: argument %r must be a scalar %s, got %s" % (self.name, arg.name, arg.dtype, type(value).__name__))
 			elif arg.dtype.kind in "iu" and not float(value).is_integer():
 				raise TypeError("kernel %s: argument %r must be an integer, got %r" % (self.name, arg.name, value))

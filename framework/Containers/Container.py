@@ -51,6 +51,14 @@ class Container(Module):
 		raise TypeError("%s: look children up by name (str), got %s" % (self.describe(), type(key).__name__))
 
 
+	def childAt(self, index):
+		"""The child at an int position (negative counts from the end), for the ordered containers."""
+		items = list(self.modules.values())
+		if not -len(items) <= index < len(items):
+			raise IndexError("%s: index %d out of range for %d modules" % (self.describe(), index, len(items)))
+		return items[int(index)]
+
+
 	def __contains__(self, name):
 		return name in self.modules
 

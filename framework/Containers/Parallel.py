@@ -7,10 +7,6 @@ from framework.Containers.Container import Container
 class Parallel(Container):
 	"""Parallel(name=None): [y_1, ..., y_n] = [f_1(x_1), ..., f_n(x_n)]; append/extend add branches."""
 
-	def __init__(self, name=None):
-		super().__init__(name)
-
-
 	def append(self, module):
 		name = self.nameFor(module, len(self.modules))
 		self.modules[name] = module
@@ -27,10 +23,7 @@ class Parallel(Container):
 
 	def __getitem__(self, key):
 		if isinstance(key, numbers.Integral) and not isinstance(key, bool):
-			items = list(self.modules.values())
-			if not -len(items) <= key < len(items):
-				raise IndexError("%s: index %d out of range for %d modules" % (self.describe(), key, len(items)))
-			return items[int(key)]
+			return self.childAt(key)
 		return super().__getitem__(key)
 
 

@@ -11,10 +11,6 @@ class Sequential(Container):
 	net["name"] (or "block.child" through nested containers). An empty Sequential is the identity.
 	"""
 
-	def __init__(self, name=None):
-		super().__init__(name)
-
-
 	# --- editing -----------------------------------------------------------------------------------------
 
 	def append(self, module):
@@ -57,10 +53,7 @@ class Sequential(Container):
 		if isinstance(key, bool):
 			raise TypeError("%s: index must be an int, a slice or a name, got bool" % self.describe())
 		if isinstance(key, numbers.Integral):
-			items = list(self.modules.values())
-			if not -len(items) <= key < len(items):
-				raise IndexError("%s: index %d out of range for %d modules" % (self.describe(), key, len(items)))
-			return items[int(key)]
+			return self.childAt(key)
 		if isinstance(key, slice):
 			part = Sequential()
 			for name, module in list(self.modules.items())[key]:

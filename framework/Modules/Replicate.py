@@ -1,9 +1,6 @@
 """Fans one array out to several consumers."""
-from framework.Backend.Kernels import ElementwiseKernel
 from framework.Modules.Module import Module
-from framework.Modules.Utils import checkPositiveInt
-
-accumulate = ElementwiseKernel("T *out, const T *x", "out[i] += x[i]", "replicateAccumulate")
+from framework.Modules.Utils import accumulate, checkPositiveInt
 
 
 class Replicate(Module):

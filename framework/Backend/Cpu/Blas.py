@@ -25,12 +25,12 @@ def _loadBundledCblas():
 	for path in sorted(glob.glob(os.path.join(libs, "libscipy_openblas64_*.so"))):
 		try:
 			lib = ctypes.CDLL(path)
-			fns = {np.dtype(np.float32): (lib.scipy_cblas_sgemm64_, ctypes.c_float),
-				np.dtype(np.float64): (lib.scipy_cblas_dgemm64_, ctypes.c_double)}
+			fns = {np.dtype(np.float32): lib.scipy_cblas_sgemm64_, np.dtype(np.float64): lib.scipy_cblas_dgemm64_}
 		except (OSError, AttributeError):
 			continue
 
-		for fn, scalar in fns.values():
+		for dtype, fn in fns.items():
+			scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
 			fn.restype = None
 			fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
 				scalar, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64,
@@ -58,8 +58,7 @@ def gemm(A, B, out, transpA, transpB, alpha, beta):
 		Gemm.gemm(A, B, out, transpA, transpB, alpha, beta)
 		return
 
-	fn, _ = _cblas[A.dtype]
-	fn(ROW_MAJOR, TRANS if transpA else NO_TRANS, TRANS if transpB else NO_TRANS, m, n, k,
+	_cblas[A.dtype](ROW_MAJOR, TRANS if transpA else NO_TRANS, TRANS if transpB else NO_TRANS, m, n, k,
 		alpha, A.ptr, A.shape[1], B.ptr, B.shape[1], beta, out.ptr, n)
 
 

@@ -24,11 +24,9 @@ class ClipGradNorm(Hook):
 
 
 	def __call__(self, launches):
-		total = 0.0
-		for launch in launches:
-			total += float(sumSquaresKernel(launch.var.grad, range=launch.range).get())
-
-		self.lastNorm = math.sqrt(total)
+		# every reduction is queued before the first read, so a device waits once per step, not once per launch
+		parts = [sumSquaresKernel(launch.var.grad, range=launch.range) for launch in launches]
+		self.lastNorm = math.sqrt(sum(float(part.get()) for part in parts))
 		scale = self.maxNorm / (self.lastNorm + 1e-6)
 		if scale < 1.0:
 			for launch in launches:
