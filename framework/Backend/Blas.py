@@ -4,18 +4,27 @@ Every function computes out = alpha * op(...) + beta * out and returns out;
 without out a new array is allocated (and beta must be 0).
 """
 from framework.Backend import gpuarray, impl
+from framework.Backend.Kernels import ElementwiseKernel
 
 
-def _check(fn, **arrays):
-	dtype = None
-	for name, ary in arrays.items():
-		if not gpuarray.isArray(ary):
+# For the backends whose gemm cannot add the bias itself (cuBLAS; OpenBLAS on the CPU for the largest products).
+_addBias = ElementwiseKernel("T *y, const T *b, long cols", "y[i] += b[i % cols]", "gemmAddBias")
+
+
+def _check(fn, names, *arrays):
+	"""Each array (None: absent) is a device array, and all share one float dtype; names label them in errors."""
+	arrayType, dtype = impl().ArrayType, None
+	for name, ary in zip(names, arrays):
+		if ary is None:
+			continue
+		if not isinstance(ary, arrayType):
 			raise TypeError("Blas.%s: %s must be a device array, got %s" % (fn, name, type(ary).__name__))
-		if ary.dtype.kind != "f":
-			raise TypeError("Blas.%s: %s must be float32 or float64, got %s" % (fn, name, ary.dtype))
-		if dtype is not None and ary.dtype != dtype:
+		if dtype is None:
+			if ary.dtype.kind != "f":
+				raise TypeError("Blas.%s: %s must be float32 or float64, got %s" % (fn, name, ary.dtype))
+			dtype = ary.dtype
+		elif ary.dtype != dtype:
 			raise TypeError("Blas.%s: %s has dtype %s, expected %s like the others" % (fn, name, ary.dtype, dtype))
-		dtype = ary.dtype
 
 
 def _output(fn, out, shape, dtype, beta):
@@ -29,8 +38,12 @@ def _output(fn, out, shape, dtype, beta):
 	return out
 
 
-def gemm(A, B, out=None, transpA=False, transpB=False, alpha=1.0, beta=0.0):
-	"""out = alpha * op(A) @ op(B) + beta * out, where op transposes when asked."""
+def gemm(A, B, out=None, transpA=False, transpB=False, alpha=1.0, beta=0.0, bias=None):
+	"""out = alpha * op(A) @ op(B) + beta * out (+ bias on every row), where op transposes when asked.
+
+	bias, a vector with one value per column of out, is what a layer adds after its product: the CPU kernel adds
+	it while it writes out, other paths in one more pass.
+	"""
 	if A.ndim != 2 or B.ndim != 2:
 		raise ValueError("Blas.gemm: A and B must be matrices, got shapes %s and %s" % (A.shape, B.shape))
 
@@ -39,13 +52,14 @@ def gemm(A, B, out=None, transpA=False, transpB=False, alpha=1.0, beta=0.0):
 	if k != kB:
 		raise ValueError("Blas.gemm: inner dimensions differ: op(A) is %s, op(B) is %s" % ((m, k), (kB, n)))
 
-	if out is not None:
-		_check("gemm", A=A, B=B, out=out)
-	else:
-		_check("gemm", A=A, B=B)
+	_check("gemm", ("A", "B", "out", "bias"), A, B, out, bias)
+	if bias is not None and bias.shape != (n, ):
+		raise ValueError("Blas.gemm: bias must have shape %s (one value per column of out), got %s" % ((n, ), bias.shape))
 
 	out = _output("gemm", out, (m, n), A.dtype, beta)
-	impl().gemm(A, B, out, bool(transpA), bool(transpB), float(alpha), float(beta))
+	left = impl().gemm(A, B, out, bool(transpA), bool(transpB), float(alpha), float(beta), bias)
+	if left is not None and out.size > 0:
+		_addBias(out, left, n)
 	return out
 
 
@@ -58,7 +72,7 @@ def gemv(A, x, out=None, transpA=False, alpha=1.0, beta=0.0):
 	if x.shape[0] != k:
 		raise ValueError("Blas.gemv: op(A) is %s but x has %d elements" % ((m, k), x.shape[0]))
 
-	_check("gemv", A=A, x=x, **({} if out is None else {"out": out}))
+	_check("gemv", ("A", "x", "out"), A, x, out)
 	out = _output("gemv", out, (m, ), A.dtype, beta)
 	impl().gemv(A, x, out, bool(transpA), float(alpha), float(beta))
 	return out
@@ -69,7 +83,7 @@ def sumOnMatrix(A, out=None, cols=True, alpha=1.0, beta=0.0):
 	if A.ndim != 2:
 		raise ValueError("Blas.sumOnMatrix: expected a matrix, got shape %s" % (A.shape, ))
 
-	_check("sumOnMatrix", A=A, **({} if out is None else {"out": out}))
+	_check("sumOnMatrix", ("A", "out"), A, out)
 	out = _output("sumOnMatrix", out, (A.shape[1] if cols else A.shape[0], ), A.dtype, beta)
 	impl().sumOnMatrix(A, out, bool(cols), float(alpha), float(beta))
 	return out

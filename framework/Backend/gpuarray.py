@@ -39,8 +39,12 @@ def zeros_like(ary, dtype=None):
 
 
 def _shape(shape):
-	if type(shape) is tuple and all(type(s) is int and s >= 0 for s in shape):
-		return shape  # the common case, checked cheaply: layers allocate several arrays per step
+	if type(shape) is tuple:  # the common case, checked cheaply (a loop, no generator): layers allocate per step
+		for s in shape:
+			if type(s) is not int or s < 0:
+				break
+		else:
+			return shape
 	shape = (shape, ) if isinstance(shape, numbers.Integral) else tuple(shape)
 	if any(not isinstance(s, numbers.Integral) or s < 0 for s in shape):
 		raise ValueError("gpuarray: a shape is a tuple of non-negative ints, got %r" % (shape, ))
@@ -53,7 +57,7 @@ def GPUArrayType():
 
 
 def isArray(obj):
-	return isinstance(obj, GPUArrayType())
+	return isinstance(obj, impl().ArrayType)
 
 
 def synchronize():

@@ -1,15 +1,9 @@
 """Fully connected layer."""
 from framework.Backend import Blas, gpuarray
-from framework.Backend.Kernels import ElementwiseKernel
 from framework.Modules import Init
 from framework.Modules.Module import Module
 from framework.Modules.Utils import checkPositiveInt
 from framework.Variable import Variable
-
-# One work item per row (run over range(0, rows)): a per-element i % cols costs an integer division each.
-addRowBias = ElementwiseKernel(
-	"T *y, const T *b, int cols", "T *row = y + (long)i * cols; for (int j = 0; j < cols; j++) row[j] += b[j]", "linearAddBiasRows"
-)
 
 
 class Linear(Module):
@@ -41,10 +35,7 @@ class Linear(Module):
 
 
 	def updateData(self, data):
-		out = Blas.gemm(data, self.W.data)
-		if self.useBias:
-			addRowBias(out, self.b.data, self.outsize, range=slice(0, out.shape[0]))
-		return out
+		return Blas.gemm(data, self.W.data, bias=self.b.data if self.useBias else None)
 
 
 	def updateGrad(self, grad):

@@ -102,6 +102,34 @@ def test_gemmEdgeShapes(dtype, rng, m, n, k, transpA, transpB):
 	np.testing.assert_allclose(out.get(), referenceGemm(A, B, C, transpA, transpB, 0.5, -2.0), **tol)
 
 
+# The bias rides in the CPU kernel's epilogue, so it must reach every path: full and partial tiles, several
+# depth blocks (only the first adds it), k = 0, and the dot-product path (transposed B, C of one tile, long k).
+@pytest.mark.parametrize("m,n,k,transpA,transpB", [(7, 33, 5, False, False), (17, 70, 600, False, False), (9, 40, 257, True, False),
+	(13, 17, 0, False, False), (128, 300, 100, False, True), (6, 16, 5001, False, True), (8, 32, 64, True, True)])
+@pytest.mark.parametrize("beta", [0.0, -2.0])
+def test_gemmAddsBiasToEveryRow(dtype, rng, m, n, k, transpA, transpB, beta):
+	A = rng.standard_normal((k, m) if transpA else (m, k)).astype(dtype)
+	B = rng.standard_normal((n, k) if transpB else (k, n)).astype(dtype)
+	C = rng.standard_normal((m, n)).astype(dtype)
+	bias = rng.standard_normal(n).astype(dtype)
+
+	out = gpuarray.to_gpu(np.full((m, n), np.nan, dtype) if beta == 0 else C)
+	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=0.5, beta=beta,
+		bias=gpuarray.to_gpu(bias))
+	tol = dict(rtol=2e-4, atol=2e-4 * np.sqrt(max(k, 1))) if dtype == np.float32 else dict(rtol=1e-11, atol=1e-11)
+	np.testing.assert_allclose(out.get(), referenceGemm(A, B, C, transpA, transpB, 0.5, beta) + bias, **tol)
+
+
+def test_gemmBiasErrorsAreClear():
+	a, b = gpuarray.zeros((2, 3)), gpuarray.zeros((3, 4))
+	with pytest.raises(ValueError, match=r"Blas.gemm: bias must have shape \(4,\) \(one value per column of out\), got \(2,\)"):
+		Blas.gemm(a, b, bias=gpuarray.zeros(2))
+	with pytest.raises(TypeError, match="Blas.gemm: bias has dtype float64, expected float32"):
+		Blas.gemm(a, b, bias=gpuarray.zeros(4, np.float64))
+	with pytest.raises(TypeError, match="Blas.gemm: bias must be a device array, got ndarray"):
+		Blas.gemm(a, b, bias=np.zeros(4, np.float32))
+
+
 @pytest.mark.parametrize("m,n,k", [(2, 3, 4), (5, 9, 4099)])  # the second takes the CPU's dot-product path
 def test_gemmIgnoresNanOutWithBetaZeroOnEveryPath(rng, m, n, k):
 	A, B = rng.standard_normal((m, k)), rng.standard_normal((n, k))
@@ -130,6 +158,7 @@ def test_bigProductsGoToOpenBlasAndAgree(monkeypatch, rng, transpA, transpB, bet
 	A = rng.standard_normal((40, 30) if transpA else (30, 40)).astype(np.float32)
 	B = rng.standard_normal((50, 40) if transpB else (40, 50)).astype(np.float32)
 	C = rng.standard_normal((30, 50)).astype(np.float32)
+	bias = rng.standard_normal(50).astype(np.float32)  # OpenBLAS leaves it to the separate kernel
 
 	results = []
 	for limit in (Gemm.OWN_GEMM_MACS, 0):  # 0: every product counts as big, so OpenBLAS takes it
@@ -137,13 +166,15 @@ def test_bigProductsGoToOpenBlasAndAgree(monkeypatch, rng, transpA, transpB, bet
 		ownCalls = []
 		monkeypatch.setattr(Gemm, "gemm", lambda *args, real=Gemm.gemm: (ownCalls.append(1), real(*args)))
 		out = gpuarray.to_gpu(C)
-		Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=2.0, beta=beta)
+		Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=2.0, beta=beta,
+			bias=gpuarray.to_gpu(bias))
 		assert len(ownCalls) == (1 if limit else 0)
 		results.append(out.get())
 		monkeypatch.undo()
 
 	np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
-	np.testing.assert_allclose(results[0], referenceGemm(A, B, C, transpA, transpB, 2.0, beta), rtol=1e-4, atol=1e-4)
+	expected = referenceGemm(A, B, C, transpA, transpB, 2.0, beta) + bias
+	np.testing.assert_allclose(results[0], expected, rtol=1e-4, atol=1e-4)
 
 
 def test_ownKernelTakesEverySizeWithoutBundledBlas(monkeypatch, rng):

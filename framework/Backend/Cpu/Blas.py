@@ -50,16 +50,18 @@ def _scaleInto(out, product, alpha, beta):
 		out._data += out.dtype.type(alpha) * product
 
 
-def gemm(A, B, out, transpA, transpB, alpha, beta):
+def gemm(A, B, out, transpA, transpB, alpha, beta, bias):
+	"""Returns the bias left for the caller to add: None when our kernel added it in its epilogue."""
 	m, n = out.shape
 	k = A.shape[0] if transpA else A.shape[1]
 
 	if _cblas is None or m * n * k <= Gemm.OWN_GEMM_MACS:
-		Gemm.gemm(A, B, out, transpA, transpB, alpha, beta)
-		return
+		Gemm.gemm(A, B, out, transpA, transpB, alpha, beta, bias)
+		return None
 
 	_cblas[A.dtype](ROW_MAJOR, TRANS if transpA else NO_TRANS, TRANS if transpB else NO_TRANS, m, n, k,
 		alpha, A.ptr, A.shape[1], B.ptr, B.shape[1], beta, out.ptr, n)
+	return bias
 
 
 def gemv(A, x, out, transpA, alpha, beta):

@@ -48,9 +48,10 @@ typedef T fw_uvec __attribute__((vector_size(FW_VBYTES), aligned(sizeof(T)), may
 #define FW_NR (FW_NV * FW_VL)
 
 /* One MR x NR tile of C from a kc-long strip: A(r, p) = a[r * sai + p * sap], B(p, j) = b[p * NR + j] (a packed
-   panel). Inlined at each call with constant strides, so each layout of A gets its own loop. */
-static inline __attribute__((always_inline)) void fw_tile(
-	int mr, int nr, long kc, const T *a, long sai, long sap, const T *b, T *c, long ldc, T alpha, T beta, int useBeta)
+   panel). The first strip (useBeta) scales C by beta and adds bias[j] when bias is not NULL; later strips add to
+   C. Inlined at each call with constant strides, so each layout of A gets its own loop. */
+static inline __attribute__((always_inline)) void fw_tile(int mr, int nr, long kc, const T *a, long sai, long sap,
+	const T *b, T *c, long ldc, T alpha, T beta, int useBeta, const T *bias)
 {
 	fw_vec acc[FW_MR][FW_NV];
 	for (int r = 0; r < FW_MR; r++)
@@ -69,13 +70,19 @@ static inline __attribute__((always_inline)) void fw_tile(
 
 	if (nr == FW_NR)
 	{
+		fw_vec biasv[FW_NV];
+		for (int v = 0; v < FW_NV; v++)
+		{
+			biasv[v] = (fw_vec){0};
+			if (useBeta && bias) biasv[v] = *(const fw_uvec *)(bias + v * FW_VL);
+		}
 		for (int r = 0; r < mr; r++)
 			for (int v = 0; v < FW_NV; v++)
 			{
 				fw_uvec *cv = (fw_uvec *)(c + r * ldc + v * FW_VL);
 				if (!useBeta) *cv += alpha * acc[r][v];
-				else if (beta == 0) *cv = alpha * acc[r][v];  /* as in BLAS, C's old contents (NaN too) are ignored */
-				else *cv = beta * *cv + alpha * acc[r][v];
+				else if (beta == 0) *cv = alpha * acc[r][v] + biasv[v];  /* as in BLAS, C's old contents (NaN too) are ignored */
+				else *cv = beta * *cv + alpha * acc[r][v] + biasv[v];
 			}
 		return;
 	}
@@ -87,7 +94,8 @@ static inline __attribute__((always_inline)) void fw_tile(
 		for (int j = 0; j < nr; j++)
 		{
 			T *cj = c + r * ldc + j;
-			*cj = !useBeta ? *cj + alpha * tile[r][j] : beta == 0 ? alpha * tile[r][j] : beta * *cj + alpha * tile[r][j];
+			T add = useBeta && bias ? bias[j] : 0;
+			*cj = !useBeta ? *cj + alpha * tile[r][j] : beta == 0 ? alpha * tile[r][j] + add : beta * *cj + alpha * tile[r][j] + add;
 		}
 	}
 }
@@ -125,7 +133,7 @@ static void fw_packA(T *panel, const T *A, long sai, long sap, long i0, int mr, 
    threads split k, each summing into its own partial C, added up in thread order (the result is reproducible
    for a given thread count). */
 static void fw_gemmDot(long m, long n, long k, T alpha, const T *A, long lda, const T *B, long ldb, T beta, T *C,
-	long ldc, int threads)
+	long ldc, const T *bias, int threads)
 {
 	T partial[threads][m * n];
 
@@ -158,20 +166,22 @@ static void fw_gemmDot(long m, long n, long k, T alpha, const T *A, long lda, co
 			T sum = 0;
 			for (int t = 0; t < threads; t++) sum += partial[t][i * n + j];
 			T *c = C + i * ldc + j;
-			*c = beta == 0 ? alpha * sum : beta * *c + alpha * sum;  /* beta 0 ignores C's old contents, as BLAS does */
+			T add = bias ? bias[j] : 0;
+			*c = (beta == 0 ? alpha * sum : beta * *c + alpha * sum) + add;  /* beta 0 ignores C's old contents, as BLAS does */
 		}
 }
 
-/* C (m x n, row-major, ldc) = alpha * op(A) op(B) + beta * C; op(A) is m x k, op(B) is k x n.
+/* C (m x n, row-major, ldc) = alpha * op(A) op(B) + beta * C (+ bias[j] on every row when bias is not NULL: a layer's
+   bias costs no pass of its own); op(A) is m x k, op(B) is k x n.
    Work is split into column blocks of NR (and row ranges when there are fewer blocks than threads); each task
    packs its strip of B, then runs full row tiles straight from A and the last partial one from a packed copy. */
 void fw_gemm(int transA, int transB, long m, long n, long k, T alpha, const T *A, long lda,
-	const T *B, long ldb, T beta, T *C, long ldc)
+	const T *B, long ldb, T beta, T *C, long ldc, const T *bias)
 {
 	int threads = m * n * k < FW_SERIAL_MACS ? 1 : omp_get_max_threads();
 	if (!transA && transB && m <= FW_MR && n <= FW_NR && k >= FW_DOT_MIN_K)
 	{
-		fw_gemmDot(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, threads);
+		fw_gemmDot(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, bias, threads);
 		return;
 	}
 	long sai = transA ? 1 : lda, sap = transA ? lda : 1;
@@ -201,30 +211,30 @@ void fw_gemm(int transA, int transB, long m, long n, long k, T alpha, const T *A
 					long i0 = ib * FW_MR;
 					int mr = m - i0 < FW_MR ? (int)(m - i0) : FW_MR;
 					T *c = C + i0 * ldc + j0;
-					const T *a = A + i0 * sai + p0 * sap;
+					const T *a = A + i0 * sai + p0 * sap, *biasj = bias ? bias + j0 : 0;
 					if (mr == FW_MR && sap == 1)
-						fw_tile(mr, nr, kc, a, sai, 1, bpanel, c, ldc, alpha, beta, p0 == 0);
+						fw_tile(mr, nr, kc, a, sai, 1, bpanel, c, ldc, alpha, beta, p0 == 0, biasj);
 					else if (mr == FW_MR && sai == 1)
-						fw_tile(mr, nr, kc, a, 1, sap, bpanel, c, ldc, alpha, beta, p0 == 0);
+						fw_tile(mr, nr, kc, a, 1, sap, bpanel, c, ldc, alpha, beta, p0 == 0, biasj);
 					else
 					{
 						fw_packA(apanel, A, sai, sap, i0, mr, p0, kc);
-						fw_tile(mr, nr, kc, apanel, 1, FW_MR, bpanel, c, ldc, alpha, beta, p0 == 0);
+						fw_tile(mr, nr, kc, apanel, 1, FW_MR, bpanel, c, ldc, alpha, beta, p0 == 0, biasj);
 					}
 				}
 			}
 		}
 	}
 
-	if (k == 0)  /* no products: C = beta * C, as BLAS does */
+	if (k == 0)  /* no products: C = beta * C (+ bias), as BLAS does */
 		for (long i = 0; i < m; i++)
-			for (long j = 0; j < n; j++) C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j];
+			for (long j = 0; j < n; j++) C[i * ldc + j] = (beta == 0 ? 0 : beta * C[i * ldc + j]) + (bias ? bias[j] : 0);
 }
 """
 
 _functions = {}
 _ARGTYPES = [ctypes.c_int, ctypes.c_int, ctypes.c_long, ctypes.c_long, ctypes.c_long, "T", ctypes.c_void_p, ctypes.c_long,
-	ctypes.c_void_p, ctypes.c_long, "T", ctypes.c_void_p, ctypes.c_long]
+	ctypes.c_void_p, ctypes.c_long, "T", ctypes.c_void_p, ctypes.c_long, ctypes.c_void_p]
 
 
 def _function(dtype):
@@ -234,9 +244,9 @@ def _function(dtype):
 	return fn
 
 
-def gemm(A, B, out, transpA, transpB, alpha, beta):
-	"""out = alpha * op(A) @ op(B) + beta * out on contiguous row-major CPU arrays (float32 or float64)."""
+def gemm(A, B, out, transpA, transpB, alpha, beta, bias=None):
+	"""out = alpha * op(A) @ op(B) + beta * out (+ bias on every row) on contiguous row-major CPU arrays."""
 	m, n = out.shape
 	k = A.shape[0] if transpA else A.shape[1]
 	_function(A.dtype)(int(transpA), int(transpB), m, n, k, alpha, A.ptr, max(A.shape[1], 1), B.ptr, max(B.shape[1], 1),
-		beta, out.ptr, max(n, 1))
+		beta, out.ptr, max(n, 1), None if bias is None else bias.ptr)

@@ -3,7 +3,7 @@ import numpy as np
 
 from framework import Config
 from framework.Backend.Cpu import Rng
-from framework.Backend.Cpu.Array import Array
+from framework.Backend.Cpu.Array import Array, alignedEmpty
 from framework.Backend.Cpu.Blas import gemm, gemv, sumOnMatrix
 from framework.Backend.Cpu.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
 from framework.Backend.Cpu.Rng import fillUniform, fillNormal
@@ -14,15 +14,20 @@ ArrayType = Array
 
 
 def toDevice(ary):
-	return Array(np.array(ary, order="C", copy=True))
+	ary = np.asarray(ary)
+	out = alignedEmpty(ary.shape, ary.dtype)
+	np.copyto(out, ary)
+	return Array(out)
 
 
 def empty(shape, dtype):
-	return Array(np.empty(shape, dtype=dtype))
+	return Array(alignedEmpty(shape, dtype))
 
 
 def zeros(shape, dtype):
-	return Array(np.zeros(shape, dtype=dtype))
+	out = alignedEmpty(shape, dtype)
+	out.fill(0)
+	return Array(out)
 
 
 def synchronize():

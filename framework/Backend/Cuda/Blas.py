@@ -25,18 +25,20 @@ def _fn(dtype, single, double):
 	return single if dtype == np.float32 else double
 
 
-def gemm(A, B, out, transpA, transpB, alpha, beta):
+def gemm(A, B, out, transpA, transpB, alpha, beta, bias):
+	"""Returns the bias for the caller to add (cuBLAS has no bias epilogue)."""
 	m, n = out.shape
 	k = A.shape[0] if transpA else A.shape[1]
 	if m == 0 or n == 0:
-		return
+		return None
 	if k == 0:
 		out.fill(0) if beta == 0 else out.__imul__(beta)
-		return
+		return bias
 
 	fn = _fn(A.dtype, cublas.cublasSgemm, cublas.cublasDgemm)
 	fn(handle(), "t" if transpB else "n", "t" if transpA else "n", n, m, k, alpha,
 		B.gpudata, B.shape[1], A.gpudata, A.shape[1], beta, out.gpudata, n)
+	return bias
 
 
 def gemv(A, x, out, transpA, alpha, beta):
