@@ -84,9 +84,10 @@ def referenceGemm(A, B, C, transpA, transpB, alpha, beta):
 # Shapes around the CPU kernel's edges: partial row tiles (8 rows with AVX-512, 6 otherwise), partial column
 # strips (2 vectors: 32 floats or 16 doubles), depths across its 256-deep B strips, k = 0, sizes big enough
 # (>= 2^17 multiply-adds) to run on several threads, and, transposed B, the dot-product path for a C of one
-# tile over a reduction of 2048 or more (odd lengths leave a tail after the vectors).
+# tile over a reduction of 2048 or more (odd lengths leave a tail after the vectors), and a classifier's narrow
+# output (10 of a strip's 32 columns).
 EDGE_SHAPES = [(1, 1, 1), (7, 33, 5), (9, 31, 256), (17, 70, 257), (6, 36, 600), (13, 17, 0), (128, 300, 100), (50, 12, 2000),
-	(6, 16, 5001), (1, 1, 2048)]
+	(6, 16, 5001), (1, 1, 2048), (32, 1, 7), (128, 10, 256)]
 
 
 @pytest.mark.parametrize("m,n,k", EDGE_SHAPES)
