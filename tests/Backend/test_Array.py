@@ -34,7 +34,9 @@ def test_everyAllocationStartsOnACacheLine(dtype, rng, shape):
 	"""numpy alone aligns to 16 bytes; the CPU gemm loses 6-10% when rows straddle cache lines."""
 	host = rng.standard_normal(shape).astype(dtype)
 	ary = gpuarray.to_gpu(host)
-	for made in (ary, gpuarray.empty(shape, dtype), gpuarray.zeros(shape, dtype), ary.copy(), ary.astype(np.float64)):
+	allocations = (ary, gpuarray.empty(shape, dtype), gpuarray.zeros(shape, dtype), ary.copy(), ary.astype(np.float64),
+		ary + ary, 2.0 * ary, -ary, ary ** 2)
+	for made in allocations:
 		assert made.ptr % 64 == 0, (made.shape, made.dtype, made.ptr % 64)
 	np.testing.assert_array_equal(ary.copy().get(), host)
 	np.testing.assert_array_equal(ary.astype(np.float64).get(), host.astype(np.float64))

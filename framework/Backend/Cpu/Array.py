@@ -32,7 +32,7 @@ def _address(data):
 
 
 class Array:
-	# shape, dtype and size are read several times per kernel launch, so they are plain slots filled once
+	# shape, dtype, size and ndim are read several times per kernel launch, so they are plain slots filled once
 	# (a numpy array never changes them in place) rather than properties: a training step launches dozens.
 	__slots__ = ("_data", "ptr", "shape", "dtype", "size", "ndim", "__weakref__")
 
@@ -158,7 +158,7 @@ class Array:
 				ufunc(self._data, operand, out=self._data)
 				return self
 			a, b = (operand, self._data) if reflected else (self._data, operand)
-			return Array(np.ascontiguousarray(ufunc(a, b).astype(self.dtype, copy=False)))
+			return Array(ufunc(a, b, out=alignedEmpty(self.shape, self.dtype), casting="unsafe"))
 		return method
 
 	__add__, __radd__, __iadd__ = _binary("add", np.add), _binary("add", np.add, reflected=True), _binary("add", np.add, True)
@@ -174,8 +174,8 @@ class Array:
 	del _binary
 
 	def __neg__(self):
-		return Array(-self._data)
+		return Array(np.negative(self._data, out=alignedEmpty(self.shape, self.dtype)))
 
 
 	def __pow__(self, power):
-		return Array(np.ascontiguousarray(self._data ** self.dtype.type(power)))
+		return Array(np.power(self._data, self.dtype.type(power), out=alignedEmpty(self.shape, self.dtype)))
