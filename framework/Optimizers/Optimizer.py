@@ -281,3 +281,6 @@ def generatedInit(cls):
 	__init__.__signature__ = signature
 	__init__.__qualname__ = "%s.__init__" % cls.__qualname__
 	return __init__
+
+
+Optimizer.hyperparameters = declarations(Optimizer)
