@@ -70,9 +70,7 @@ class Optimizer:
 
 	def setupOn(self, target, useGlobalState=False):
 		"""Takes the trainable variables of a Module (getVarTable) or a list of Variables; resets t and state."""
-		who = type(self).__name__
-		named = ParamLayout.collect(who, target)
-		self.layout = ParamLayout.ParamLayout(who, named, self.setupState, useGlobalState)
+		self.layout = ParamLayout.ParamLayout(type(self).__name__, target, self.setupState, useGlobalState)
 		self.t = 0
 		return self
 
