@@ -246,10 +246,18 @@ class Module:
 
 	# --- graphs --------------------------------------------------------------------------------------------
 
+	# The Graph node class. Containers build on Module, so Module must not import them: framework/Containers/Node.py
+	# registers its class here when it is imported (importing framework.Containers, or Graph, does that).
+	nodeClass = None
+
+
 	def node(self, *parents):
 		"""Wraps the module in a Graph node; a parent is a node, or (node, index) to take one of its outputs."""
-		from framework.Containers.Node import Node
-		return Node(self, parents)
+		if Module.nodeClass is None:
+			raise RuntimeError("%s.node: Graph nodes are defined in framework.Containers; import it (or Graph) first" % (
+				self.describe()
+			))
+		return Module.nodeClass(self, parents)
 
 
 	def __repr__(self):

@@ -41,6 +41,8 @@ class Optimizer:
 		low=0.0, doc="The step size; it may change between steps (`opt.learnRate = ...`), which is what schedules do."
 	)
 	tuned = {}
+	# Whether update() needs every step's error: Trainer reads the loss back per step only for such an optimizer
+	needsError = False
 
 
 	def __init_subclass__(cls, **kwargs):
