@@ -7,13 +7,13 @@ from framework.Optimizers.Optimizer import Optimizer
 
 
 # m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; theta -= (lr / c1) * m / (sqrt(v) / sqrt(c2) + eps)
-# with c1 = 1 - b1^t, c2 = 1 - b2^t (step = lr / c1, rc2 = 1 / sqrt(c2) are computed on the host).
+# with c1 = 1 - b1^t, c2 = 1 - b2^t (lrc1 = lr / c1, rc2 = 1 / sqrt(c2) are computed on the host).
 adamKernel = ElementwiseKernel(
-	"T *param, const T *grad, T *m, T *v, T step, T beta1, T beta2, T rc2, T eps",
+	"T *param, const T *grad, T *m, T *v, T lrc1, T beta1, T beta2, T rc2, T eps",
 	"T g = grad[i];"
 	"T mi = beta1 * m[i] + (1.0 - beta1) * g; m[i] = mi;"
 	"T vi = beta2 * v[i] + (1.0 - beta2) * g * g; v[i] = vi;"
-	"param[i] -= step * mi / (sqrtf(vi) * rc2 + eps)",
+	"param[i] -= lrc1 * mi / (sqrtf(vi) * rc2 + eps)",
 	"adamStep"
 )
 

@@ -4,12 +4,11 @@ from framework.Backend.Kernels import ElementwiseKernel
 from framework.Optimizers.Optimizer import Optimizer
 
 
-# (the kernel calls n `nn`: `n` is the element count in every kernel)
 # n = a n + (1-a) g^2; m = a m + (1-a) g; delta = mu delta - lr g / sqrt(max(n - m^2, 0) + eps); theta += delta
 gravesKernel = ElementwiseKernel(
-	"T *param, const T *grad, T *nn, T *m, T *delta, T lr, T alpha, T mu, T eps",
+	"T *param, const T *grad, T *n, T *m, T *delta, T lr, T alpha, T mu, T eps",
 	"T g = grad[i];"
-	"T ni = alpha * nn[i] + (1.0 - alpha) * g * g; nn[i] = ni;"
+	"T ni = alpha * n[i] + (1.0 - alpha) * g * g; n[i] = ni;"
 	"T mi = alpha * m[i] + (1.0 - alpha) * g; m[i] = mi;"
 	"T v = ni - mi * mi; v = v > 0.0 ? v : 0.0;"
 	"T di = mu * delta[i] - lr * g / sqrtf(v + eps); delta[i] = di;"

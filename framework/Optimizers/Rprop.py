@@ -17,13 +17,13 @@ def rpropKernel(variant):
 	iRprop+: as Rprop+, but on p < 0 the last move is undone only if the error rose (errorRose = 1), else dw = 0.
 	"""
 	plus = variant in ("Rprop+", "iRprop+")
-	args = "T *param, const T *grad, T *prev, T *step" + (", T *dw" if plus else "") + ", T etaMinus, T etaPlus, T stepMin, T stepMax"
+	args = "T *param, const T *grad, T *prev, T *stepSize" + (", T *dw" if plus else "") + ", T etaMinus, T etaPlus, T stepMin, T stepMax"
 	args += ", int errorRose" if variant == "iRprop+" else ""
 
 	body = [
-		"T g = grad[i]; T p = prev[i] * g; T s = step[i]",
+		"T g = grad[i]; T p = prev[i] * g; T s = stepSize[i]",
 		"s = p > 0.0 ? s * etaPlus : (p < 0.0 ? s * etaMinus : s)",
-		"s = s > stepMax ? stepMax : (s < stepMin ? stepMin : s); step[i] = s",
+		"s = s > stepMax ? stepMax : (s < stepMin ? stepMin : s); stepSize[i] = s",
 	]
 	if variant == "Rprop-":
 		body += ["param[i] -= (g > 0.0 ? s : (g < 0.0 ? -s : 0.0)); prev[i] = g"]
