@@ -59,10 +59,6 @@ def setBackend(name):
 	_backend = chosen
 
 
-def isCuda():
-	return getBackend() == "cuda"
-
-
 def setSeed(seed):
 	"""Seed every generator (host numpy and the device generator) so that a CPU run is reproducible."""
 	global _seed, _hostRng

@@ -1,93 +1,53 @@
 """Elementwise and reduction kernels written once in C, run by either backend.
 
 A kernel is declared as in PyCUDA: a C argument list and a C operation over
-index `i` (and `n`, the size of the first array argument). Writing `T` instead
-of a concrete type makes the kernel generic: it is specialised for the dtype of
-the first `T *` array it is called with and memoized per dtype.
+index `i` (and `fw_n`, the size of the first array argument; names starting
+with `fw_` belong to the framework). Writing `T` instead of a concrete type
+makes the kernel generic: it is specialised for the dtype of the first `T *`
+array it is called with and memoized per dtype.
 
 Inside generic kernels write the float spellings of math functions (`sqrtf`,
 `expf`, ...) and plain literals (`0.5`): the float32 instance gets `0.5f` so the
 arithmetic stays in single precision (and vectorises), the float64 instance maps
 `sqrtf` to `sqrt` so gradient checks get full precision.
+
+Every declaration registers itself (`declaredKernels()`), so a check can build
+every kernel the program can run; a kernel with options declares each variant
+at import (as RMSProp's and Rprop's tables do) rather than on first use.
 """
 import numbers
-import re
 from collections import namedtuple
 
 import numpy as np
 
 from framework.Backend import gpuarray, impl
-
-CTYPES = {
-	"float": np.float32, "double": np.float64,
-	"char": np.int8, "signed char": np.int8, "unsigned char": np.uint8,
-	"short": np.int16, "unsigned short": np.uint16,
-	"int": np.int32, "unsigned": np.uint32, "unsigned int": np.uint32,
-	"long": np.int64, "long long": np.int64, "unsigned long": np.uint64, "unsigned long long": np.uint64,
-	"size_t": np.uint64, "ptrdiff_t": np.int64,
-	"int8_t": np.int8, "uint8_t": np.uint8, "int32_t": np.int32, "uint32_t": np.uint32,
-	"int64_t": np.int64, "uint64_t": np.uint64,
-}
-
-DTYPE_CTYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
-
-Arg = namedtuple("Arg", ["name", "ctype", "dtype", "isPointer", "isConst"])
-
-_FLOAT_LITERAL = re.compile(r"(?<![\w.])((?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)([fF]?)(?![\w.])")
-_FLOAT_MATH = re.compile(
-	r"\b(sqrt|rsqrt|exp|expm1|log|log1p|fabs|fmax|fmin|copysign|tanh|pow|erf|floor|ceil|sin|cos|atan|round)f(\s*\()"
+from framework.Backend.KernelSource import (
+	CTYPES, ELEMENTWISE_RESERVED, FLOAT_DTYPES, REDUCTION_RESERVED, indexedByI, parseArguments, resolveArgs, specialize
 )
-_GENERIC = re.compile(r"\bT\b")
+
+_declared = []
 
 
-def parseArguments(arguments, kernelName):
-	"""Parses 'float *x, const T *y, int n' into Args; T is kept as a placeholder type."""
-	args = []
-	for decl in (part.strip() for part in arguments.split(",")):
-		if not decl:
-			raise ValueError("kernel %s: empty declaration in argument list %r" % (kernelName, arguments))
-
-		m = re.fullmatch(r"(const\s+)?([A-Za-z_][\w ]*?)\s*(\*?)\s*(?:__restrict__\s+|restrict\s+)?([A-Za-z_]\w*)", decl)
-		if m is None:
-			raise ValueError("kernel %s: cannot parse argument %r" % (kernelName, decl))
-
-		isConst, ctype, star, name = bool(m.group(1)), " ".join(m.group(2).split()), m.group(3), m.group(4)
-		if ctype != "T" and ctype not in CTYPES:
-			raise ValueError("kernel %s: argument %r has unsupported type %r" % (kernelName, name, ctype))
-
-		dtype = None if ctype == "T" else np.dtype(CTYPES[ctype])
-		args.append(Arg(name, ctype, dtype, bool(star), isConst))
-
-	if len({arg.name for arg in args}) != len(args):
-		raise ValueError("kernel %s: duplicate argument names in %r" % (kernelName, arguments))
-	return args
+def declaredKernels():
+	"""Every ElementwiseKernel and ReductionKernel declared so far, in declaration order."""
+	return tuple(_declared)
 
 
-def specialize(source, dtype):
-	"""Rewrites generic source for one element type (see the module docstring)."""
-	if np.dtype(dtype) == np.float32:
-		return _FLOAT_LITERAL.sub(lambda m: m.group(1) + "f", source)
-	return _FLOAT_MATH.sub(r"\1\2", _FLOAT_LITERAL.sub(lambda m: m.group(1), source))
-
-
-def resolveArgs(args, dtype):
-	ctype = DTYPE_CTYPES[np.dtype(dtype)] if dtype is not None else None
-	return [arg._replace(ctype=ctype, dtype=np.dtype(dtype)) if arg.ctype == "T" else arg for arg in args]
-
-
-def formatArgs(args):
-	return ", ".join("%s%s %s%s" % ("const " if a.isConst else "", a.ctype, "*" if a.isPointer else "", a.name) for a in args)
+# What a call checks, worked out once per instance: arrays (position, name, dtype), integer scalars
+# (position, name, dtype, lowest, highest), float scalars (position, name, dtype), and the positions of the
+# arrays indexed as `x[i]`, which must hold every item of the launch.
+_Plan = namedtuple("_Plan", ["run", "arrays", "integers", "floats", "indexed"])
 
 
 class _Kernel:
-	"""Shared part of both kernel kinds: parsing, the dtype dispatch and the memo of instances."""
+	"""Shared part of both kernel kinds: parsing, the dtype dispatch, the memo of instances and the call checks."""
 
-	def __init__(self, arguments, name, preamble):
-		if not re.fullmatch(r"[A-Za-z_]\w*", name):
+	def __init__(self, arguments, name, preamble, reserved):
+		if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
 			raise ValueError("kernel name must be a C identifier, got %r" % (name, ))
 
 		self.name, self.preamble = name, preamble
-		self.args = parseArguments(arguments, name)
+		self.args = parseArguments(arguments, name, reserved)
 		self.generic = any(arg.ctype == "T" for arg in self.args)
 
 		self.typeArg = next((k for k, arg in enumerate(self.args) if arg.ctype == "T" and arg.isPointer), None)
@@ -99,6 +59,12 @@ class _Kernel:
 			raise ValueError("kernel %s: needs at least one array argument" % name)
 
 		self.instances = {}
+		_declared.append(self)
+
+
+	def dtypes(self):
+		"""The element types this kernel can be instantiated for (None: a non-generic kernel's only instance)."""
+		return FLOAT_DTYPES if self.generic else (None, )
 
 
 	def instanceFor(self, args):
@@ -111,42 +77,98 @@ class _Kernel:
 		if self.generic:
 			ary = args[self.typeArg]
 			dtype = getattr(ary, "dtype", None)
-			if dtype not in DTYPE_CTYPES:
+			if dtype not in FLOAT_DTYPES:
 				raise TypeError("kernel %s: argument %r must be a float32 or float64 array, got %s" % (
 					self.name, self.args[self.typeArg].name, dtype if dtype is not None else type(ary).__name__
 				))
 
-		instance = self.instances.get(dtype)
-		if instance is None:
-			instance = self.build(resolveArgs(self.args, dtype), dtype)
-			self.instances[dtype] = instance
-
-		return instance
+		plan = self.instances.get(dtype)
+		if plan is None:
+			plan = self.instances[dtype] = self.plan(impl(), dtype)
+		return plan
 
 
-	def validate(self, instance, values, range):
-		"""Type-checks every argument against the declaration; returns the (start, stop) range to run."""
-		arrayType = gpuarray.GPUArrayType()
-		for arg, value in zip(instance.args, values):
+	def plan(self, backend, dtype):
+		"""Builds the instance for dtype with backend (an implementation package) and the checks of its calls."""
+		args = resolveArgs(self.args, dtype)
+		arrays, integers, floats = [], [], []
+		for k, arg in enumerate(args):
 			if arg.isPointer:
-				if type(value) is not arrayType and not isinstance(value, arrayType):
-					raise TypeError("kernel %s: argument %r must be a device array, got %s" % (self.name, arg.name, type(value).__name__))
-				if value.dtype != arg.dtype:
-					raise TypeError("kernel %s: argument %r must have dtype %s, got %s" % (self.name, arg.name, arg.dtype, value.dtype))
-			elif type(value) not in (int, float) and (  # the plain Python numbers, the common case, skip the slow checks
-					not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, (bool, np.bool_, complex))):
-				raise TypeError("kernel %s: argument %r must be a scalar %s, got %s" % (self.name, arg.name, arg.dtype, type(value).__name__))
-			elif arg.dtype.kind in "iu" and not float(value).is_integer():
-				raise TypeError("kernel %s: argument %r must be an integer, got %r" % (self.name, arg.name, value))
+				arrays.append((k, arg.name, arg.dtype))
+			elif arg.dtype.kind in "iu":
+				info = np.iinfo(arg.dtype)
+				integers.append((k, arg.name, arg.dtype, int(info.min), int(info.max)))
+			else:
+				floats.append((k, arg.name, arg.dtype))
 
-		return checkRange(self.name, values[self.vectorArgs[0]].size, range)
+		indexed = indexedByI(args, *self.sources())
+		return _Plan(self.instantiate(backend, args, dtype), tuple(arrays), tuple(integers), tuple(floats), indexed)
+
+
+	def validate(self, plan, values, range):
+		"""Checks every argument against the declaration; returns the (start, stop) range to run.
+
+		The common case (device arrays of the right dtype, plain Python numbers in range) costs one type test
+		and one comparison per argument; anything else takes the slow path, which explains what is wrong.
+		"""
+		arrayType = gpuarray.GPUArrayType()
+		for k, name, dtype in plan.arrays:
+			value = values[k]
+			if type(value) is not arrayType and not isinstance(value, arrayType):
+				raise TypeError("kernel %s: argument %r must be a device array, got %s" % (self.name, name, type(value).__name__))
+			if value.dtype != dtype:
+				raise TypeError("kernel %s: argument %r must have dtype %s, got %s" % (self.name, name, dtype, value.dtype))
+
+		for k, name, dtype, low, high in plan.integers:
+			value = values[k]
+			if type(value) is not int or not low <= value <= high:
+				self.checkInteger(name, dtype, low, high, value)
+
+		for k, name, dtype in plan.floats:
+			value = values[k]
+			if type(value) is not float and type(value) is not int:
+				self.checkNumber(name, dtype, value)
+
+		start, stop = checkRange(self.name, values[self.vectorArgs[0]].size, range)
+		for k in plan.indexed:
+			if values[k].size < stop:
+				raise ValueError(
+					"kernel %s: argument %r (read as %s[i]) has %d elements, but the launch covers items %d:%d" % (
+						self.name, self.args[k].name, self.args[k].name, values[k].size, start, stop
+					)
+				)
+		return start, stop
+
+
+	def checkNumber(self, name, dtype, value):
+		if not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, (bool, np.bool_, complex, np.complexfloating)):
+			raise TypeError("kernel %s: argument %r must be a scalar %s, got %s" % (self.name, name, dtype, type(value).__name__))
+
+
+	def checkInteger(self, name, dtype, low, high, value):
+		"""The slow path of an integer argument: an integral number within the C type's range, else a clear error."""
+		# A float, even 3.0, is refused: neither ctypes nor PyCUDA's argument packing converts it to a C integer.
+		if not isinstance(value, (numbers.Integral, np.integer)) or isinstance(value, (bool, np.bool_)):
+			raise TypeError("kernel %s: argument %r must be an integer (%s), got %r" % (self.name, name, dtype, value))
+		value = int(value)
+
+		if not low <= value <= high:
+			raise ValueError("kernel %s: argument %r (%s) must be within [%d, %d], got %d; it would wrap in C" % (
+				self.name, name, dtype, low, high, value
+			))
 
 
 	def source(self, text, dtype):
 		return specialize(text, dtype) if self.generic else text
 
 
-	def build(self, args, dtype):
+	def sources(self):
+		"""The C snippets of the declaration (preamble, operation or expressions), for checks over the source."""
+		raise NotImplementedError
+
+
+	def instantiate(self, backend, args, dtype):
+		"""The backend's instance for one dtype; `backend` is an implementation package (impl() at run time)."""
 		raise NotImplementedError
 
 
@@ -154,21 +176,25 @@ class ElementwiseKernel(_Kernel):
 	"""ElementwiseKernel(arguments, operation, name, preamble=""): call with the arguments, optional range=slice(a, b)."""
 
 	def __init__(self, arguments, operation, name="kernel", preamble=""):
-		super().__init__(arguments, name, preamble)
 		self.operation = operation
+		super().__init__(arguments, name, preamble, ELEMENTWISE_RESERVED)
 
 
-	def build(self, args, dtype):
-		return impl().buildElementwise(
+	def sources(self):
+		return self.preamble, self.operation
+
+
+	def instantiate(self, backend, args, dtype):
+		return backend.buildElementwise(
 			args, self.source(self.operation, dtype), self.name, self.source(self.preamble, dtype), dtype
 		)
 
 
 	def __call__(self, *args, range=None):
-		instance = self.instanceFor(args)
-		start, stop = self.validate(instance, args, range)
+		plan = self.instanceFor(args)
+		start, stop = self.validate(plan, args, range)
 		if stop > start:
-			instance(args, start, stop)
+			plan.run(args, start, stop)
 
 
 class ReductionKernel(_Kernel):
@@ -179,29 +205,32 @@ class ReductionKernel(_Kernel):
 	"""
 
 	def __init__(self, dtype_out, neutral, reduce_expr, map_expr, arguments, name="reduce_kernel", preamble=""):
-		super().__init__(arguments, name, preamble)
-		self.dtypeOut = dtype_out if dtype_out == "T" else np.dtype(dtype_out)
-		if self.dtypeOut == "T" and not self.generic:
+		self.neutral, self.reduceExpr, self.mapExpr = str(neutral), reduce_expr, map_expr
+		super().__init__(arguments, name, preamble, REDUCTION_RESERVED)
+		self.dtypeOut = "T" if isinstance(dtype_out, str) and dtype_out == "T" else np.dtype(dtype_out)
+		if isinstance(self.dtypeOut, str) and not self.generic:
 			raise ValueError("kernel %s: dtype_out 'T' needs a generic (T) argument list" % name)
 
-		if self.dtypeOut != "T" and self.dtypeOut not in DTYPE_CTYPES and self.dtypeOut not in map(np.dtype, CTYPES.values()):
+		if not isinstance(self.dtypeOut, str) and self.dtypeOut not in CTYPES.values():
 			raise ValueError("kernel %s: unsupported dtype_out %s" % (name, dtype_out))
 
-		self.neutral, self.reduceExpr, self.mapExpr = str(neutral), reduce_expr, map_expr
+
+	def sources(self):
+		return self.preamble, self.mapExpr
 
 
-	def build(self, args, dtype):
-		dtypeOut = np.dtype(dtype) if self.dtypeOut == "T" else self.dtypeOut
-		return impl().buildReduction(
+	def instantiate(self, backend, args, dtype):
+		dtypeOut = np.dtype(dtype) if isinstance(self.dtypeOut, str) else self.dtypeOut
+		return backend.buildReduction(
 			args, dtypeOut, self.source(self.neutral, dtype), self.source(self.reduceExpr, dtype),
 			self.source(self.mapExpr, dtype), self.name, self.source(self.preamble, dtype), dtype
 		)
 
 
 	def __call__(self, *args, range=None):
-		instance = self.instanceFor(args)
-		start, stop = self.validate(instance, args, range)
-		return instance(args, start, stop)
+		plan = self.instanceFor(args)
+		start, stop = self.validate(plan, args, range)
+		return plan.run(args, start, stop)
 
 
 def checkRange(kernelName, size, range):

@@ -1,12 +1,9 @@
 """A directed acyclic graph of modules with several inputs and outputs, branches and merges."""
 from framework.Backend import gpuarray
-from framework.Backend.Kernels import ElementwiseKernel
+from framework.Backend.SharedKernels import add as addGrads
 from framework.Containers.Container import Container
 from framework.Containers.Node import Node
 
-
-# Fan-out: a node read by several consumers gets the sum of their input gradients.
-addGrads = ElementwiseKernel("T *out, const T *a, const T *b", "out[i] = a[i] + b[i]", "graphAddGrads")
 
 
 class Graph(Container):

@@ -2,11 +2,10 @@
 import numpy as np
 
 from framework.Backend import gpuarray
-from framework.Backend.Kernels import ElementwiseKernel
+from framework.Backend.SharedKernels import copy as copyInto
 from framework.Handlers.Handler import Handler
 
 
-copyInto = ElementwiseKernel("T *dst, const T *src", "dst[i] = src[i]", "calculatorCopyInto")
 
 
 class Calculator(Handler):

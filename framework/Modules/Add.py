@@ -1,6 +1,6 @@
 """Sums a list of equally shaped arrays."""
+from framework.Backend.SharedKernels import accumulate
 from framework.Modules.Module import Module
-from framework.Modules.Utils import accumulate
 
 
 class Add(Module):

@@ -12,7 +12,7 @@ from framework.Variable import Variable
 # image (all of them without padding) is one tight copy; the others find the in-range span of ow once per block.
 # These kernels see fewer items than PARALLEL_THRESHOLD and stay on one core: items fine enough to pass it would
 # each pay that index arithmetic for a few elements, costing more than a second core gains (the gemms use both).
-# The batch index is `nb`: `n` is taken (the size of the first array) in both backends' kernel frames.
+# `nb` is the batch index.
 im2col = ElementwiseKernel(
 	"T *cols, const T *x, int N, int C, int H, int W, int KH, int KW, int OH, int OW, "
 	"int SH, int SW, int PH, int PW, int DH, int DW",

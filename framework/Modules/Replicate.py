@@ -1,6 +1,7 @@
 """Fans one array out to several consumers."""
+from framework.Backend.SharedKernels import accumulate
 from framework.Modules.Module import Module
-from framework.Modules.Utils import accumulate, checkPositiveInt
+from framework.Modules.Utils import checkPositiveInt
 
 
 class Replicate(Module):

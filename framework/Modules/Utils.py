@@ -1,10 +1,5 @@
-"""Argument checks and a kernel shared by the layers (no public classes here)."""
+"""Argument checks shared by the layers (no public classes here)."""
 import numbers
-
-from framework.Backend.Kernels import ElementwiseKernel
-
-# out += x; Add sums its inputs with it, Replicate the gradients of its copies.
-accumulate = ElementwiseKernel("T *out, const T *x", "out[i] += x[i]", "moduleAccumulate")
 
 
 def checkInt(who, name, value, minimum):

@@ -10,16 +10,15 @@ from framework.Optimizers.Optimizer import Optimizer
 def reference(opt, param, grad, state, lr, var):
 	"""One step in numpy, the specification the kernel below is tested against: returns the new param, updates state."""
 	alpha, mu = opt.alpha, opt.momRate * var.momRate
-	nn = state["n"] = alpha * state["n"] + (1 - alpha) * grad * grad  # average of g^2 (Graves' n)
+	n = state["n"] = alpha * state["n"] + (1 - alpha) * grad * grad  # average of g^2 (Graves' n)
 	m = state["m"] = alpha * state["m"] + (1 - alpha) * grad  # average of g
-	v = np.maximum(nn - m * m, 0)  # variance, clamped: n - m^2 can round below zero
+	v = np.maximum(n - m * m, 0)  # variance, clamped: n - m^2 can round below zero
 	delta = state["delta"] = mu * state["delta"] - lr * grad / np.sqrt(v + opt.epsilon)  # delta = mu delta - lr g / sqrt(v + eps)
 	return param + delta  # theta += delta
 
 
-# The kernel calls n `nn`: `n` is the element count in every kernel
-gravesKernel = ElementwiseKernel("T *param, const T *grad, T *nn, T *m, T *delta, T lr, T alpha, T mu, T epsilon", "; ".join([
-	"T g = grad[i]; T ni = alpha * nn[i] + (1.0 - alpha) * g * g; nn[i] = ni",  # average of g^2 (Graves' n)
+gravesKernel = ElementwiseKernel("T *param, const T *grad, T *n, T *m, T *delta, T lr, T alpha, T mu, T epsilon", "; ".join([
+	"T g = grad[i]; T ni = alpha * n[i] + (1.0 - alpha) * g * g; n[i] = ni",  # average of g^2 (Graves' n)
 	"T mi = alpha * m[i] + (1.0 - alpha) * g; m[i] = mi",  # average of g
 	"T v = ni - mi * mi; v = v > 0.0 ? v : 0.0",  # variance, clamped: n - m^2 can round below zero
 	"T di = mu * delta[i] - lr * g / sqrtf(v + epsilon); delta[i] = di",  # delta = mu delta - lr g / sqrt(v + eps)

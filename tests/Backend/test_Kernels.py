@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from framework.Backend import gpuarray
-from framework.Backend.Kernels import ElementwiseKernel, ReductionKernel, specialize
+from framework.Backend.Kernels import ElementwiseKernel, ReductionKernel, declaredKernels, specialize
 
 axpbyz = ElementwiseKernel(
 	"T *z, const T *x, const T *y, T a, T b", "z[i] = a * x[i] + b * y[i]", "testAxpbyz"
@@ -84,7 +84,7 @@ def test_specializeRewritesLiteralsAndMath():
 
 
 def test_indexAndSizeAreAvailable():
-	k = ElementwiseKernel("float *x", "x[i] = (float)(n - i)", "testIndexSize")
+	k = ElementwiseKernel("float *x", "x[i] = (float)(fw_n - i)", "testIndexSize")
 	x = gpuarray.zeros(5, np.float32)
 	k(x)
 	np.testing.assert_array_equal(x.get(), [5, 4, 3, 2, 1])
@@ -193,7 +193,83 @@ def test_missingCompilerNamesWhatToInstall(tmp_path):
 
 
 def test_reductionArgumentsMayUseAnyName(rng):
-	# Names the generated C uses internally must not collide with the user's arguments.
-	k = ReductionKernel("T", "0", "a + b", "t[i] * acc[i] + lo", "const T *t, const T *acc, T lo", "testNames")
-	t, acc = rng.standard_normal(50), rng.standard_normal(50)
-	np.testing.assert_allclose(k(gpuarray.to_gpu(t), gpuarray.to_gpu(acc), 0.5).get(), (t * acc + 0.5).sum())
+	# Names the generated C uses internally must not collide with the user's arguments (PyCUDA's `acc` is
+	# reserved and refused at declaration: tests/Backend/test_Kernels.py::test_reservedNamesAreRefusedAtDeclaration).
+	k = ReductionKernel(
+		"T", "0", "a + b", "t[i] * partial[i] + lo + start + stop", "const T *t, const T *partial, T lo, int start, int stop",
+		"testNames"
+	)
+	t, partial = rng.standard_normal(50), rng.standard_normal(50)
+	np.testing.assert_allclose(k(gpuarray.to_gpu(t), gpuarray.to_gpu(partial), 0.5, 1, 2).get(), (t * partial + 3.5).sum())
+
+
+def test_argumentNamedNIsAllowed():
+	# `n` used to be the backends' element count, so a kernel argument named n failed to compile.
+	k = ElementwiseKernel("T *x, const T *n", "x[i] = n[i] + (T)fw_n", "testArgumentN")
+	x = gpuarray.zeros(4, np.float64)
+	k(x, gpuarray.to_gpu(np.arange(4.0)))
+	np.testing.assert_array_equal(x.get(), np.arange(4.0) + 4)
+
+
+@pytest.mark.parametrize("declare, name", [
+	(lambda: ElementwiseKernel("T *x, T step", "x[i] = step", "testReservedStep"), "step"),
+	(lambda: ElementwiseKernel("T *x, long start", "x[i] = start", "testReservedStart"), "start"),
+	(lambda: ElementwiseKernel("T *x, T fw_scale", "x[i] = fw_scale", "testReservedPrefix"), "fw_scale"),
+	(lambda: ReductionKernel("T", "0", "a + b", "out[i]", "const T *out", "testReservedOut"), "out"),
+	(lambda: ReductionKernel("T", "0", "a + b", "x[i] * acc", "const T *x, T acc", "testReservedAcc"), "acc"),
+	(lambda: ReductionKernel("T", "0", "a + b", "x[i] * n", "const T *x, int n", "testReservedN"), "n"),
+])
+def test_reservedNamesAreRefusedAtDeclaration(declare, name):
+	# PyCUDA's generated kernels declare these (start/stop/step, out/n/acc, ...): nvcc would fail with
+	# "duplicate parameter name" on the first GPU run, so they are refused on the CPU too, when declared.
+	with pytest.raises(ValueError, match=r"kernel testReserved\w+: argument name '%s' is reserved" % name):
+		declare()
+
+
+@pytest.mark.parametrize("ctype, bad, good", [
+	("int", [2 ** 31, -2 ** 31 - 1, np.int64(2 ** 40)], [2 ** 31 - 1, -2 ** 31, np.int64(7), np.uint8(3)]),
+	("unsigned int", [-1, 2 ** 32], [0, 2 ** 32 - 1]),
+	("long", [2 ** 63, -2 ** 63 - 1], [2 ** 63 - 1, -2 ** 63]),
+	("unsigned long", [-1, 2 ** 64], [0, 2 ** 64 - 1]),
+	("short", [2 ** 15], [-2 ** 15]),
+])
+def test_integerArgumentsAreRangeChecked(ctype, bad, good):
+	k = ElementwiseKernel("double *x, %s k" % ctype, "x[i] = (double)k", "testIntRange" + ctype.replace(" ", ""))
+	x = gpuarray.zeros(3, np.float64)
+	for value in bad:
+		with pytest.raises(ValueError, match=r"kernel testIntRange\w+: argument 'k' \(\w+\) must be within"):
+			k(x, value)
+	for value in good:
+		k(x, value)
+		np.testing.assert_array_equal(x.get(), np.full(3, float(value)))
+	for value in [3.0, True, "3"]:
+		with pytest.raises(TypeError, match=r"kernel testIntRange\w+: argument 'k' must be"):
+			k(x, value)
+
+
+def test_arraysReadAtIMustHoldTheLaunch():
+	copy = ElementwiseKernel("T *y, const T *x", "y[i] = x[i]", "testReadPast")
+	y, x = gpuarray.zeros(10, np.float32), gpuarray.to_gpu(np.arange(5, dtype=np.float32))
+	with pytest.raises(ValueError, match=r"kernel testReadPast: argument 'x' \(read as x\[i\]\) has 5 elements, but the launch covers items 0:10"):
+		copy(y, x)
+	copy(y, x, range=slice(0, 5))
+	np.testing.assert_array_equal(y.get()[:5], np.arange(5))
+
+	dot = ReductionKernel("T", "0", "a + b", "a[i] * b[i]", "const T *a, const T *b", "testReducePast")
+	with pytest.raises(ValueError, match=r"kernel testReducePast: argument 'b'"):
+		dot(y, x)
+	assert dot(y, x, range=slice(1, 4)).get() == pytest.approx(1 + 4 + 9)
+
+	# Arrays read at other indices (a bias read as b[i % cols]) are the caller's to size.
+	bias = ElementwiseKernel("T *y, const T *b, int cols", "y[i] += b[i % cols]", "testBiasNotChecked")
+	bias(y, gpuarray.to_gpu(np.ones(2, np.float32)), 2)
+	np.testing.assert_array_equal(y.get()[:5], np.arange(5) + 1)
+
+
+def test_everyDeclarationIsRegistered():
+	k = ElementwiseKernel("T *x", "x[i] = 0", "testRegistered")
+	r = ReductionKernel("T", "0", "a + b", "x[i]", "const T *x", "testRegisteredReduction")
+	declared = declaredKernels()
+	assert k in declared and r in declared and axpbyz in declared
+	assert k.dtypes() == (np.dtype(np.float32), np.dtype(np.float64))
+	assert ElementwiseKernel("float *x", "x[i] = 0", "testRegisteredFloat").dtypes() == (None, )

@@ -5,20 +5,12 @@ import numpy as np
 
 from framework.Backend.Cpu import Compiler
 from framework.Backend.Cpu.Array import Array
-from framework.Backend.Kernels import formatArgs
+from framework.Backend.KernelSource import ctypeOf, formatArgs, typedefT
 
 # Below this many elements the loop stays on one thread. Waking the team costs more than the work, and
 # in a training step it fights OpenBLAS threads still spinning after a gemm: at 2^15 an MLP step took
 # 19 ms, at 2^18 2.2 ms (bench/nets.py, 2-core machine); 2^20 left conv kernels single-threaded.
 PARALLEL_THRESHOLD = 1 << 18
-
-SCALAR_CTYPES = {
-	np.dtype(np.float32): ctypes.c_float, np.dtype(np.float64): ctypes.c_double,
-	np.dtype(np.int8): ctypes.c_int8, np.dtype(np.uint8): ctypes.c_uint8,
-	np.dtype(np.int16): ctypes.c_int16, np.dtype(np.uint16): ctypes.c_uint16,
-	np.dtype(np.int32): ctypes.c_int32, np.dtype(np.uint32): ctypes.c_uint32,
-	np.dtype(np.int64): ctypes.c_int64, np.dtype(np.uint64): ctypes.c_uint64,
-}
 
 # What C lacks next to CUDA's device library, so one operation compiles on both.
 PREAMBLE = r"""
@@ -31,8 +23,7 @@ static inline double rsqrt(double x) { return 1.0 / sqrt(x); }
 
 
 def _header(dtype, preamble):
-	typedef = "typedef %s T;\n" % ("float" if np.dtype(dtype) == np.float32 else "double") if dtype is not None else ""
-	return PREAMBLE + typedef + preamble + "\n"
+	return PREAMBLE + typedefT(dtype) + preamble + "\n"
 
 
 class _CpuKernel:
@@ -41,7 +32,7 @@ class _CpuKernel:
 		self.fn = getattr(Compiler.load(source, name), "fw_" + name)
 		self.fn.restype = None
 		self.fn.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_long] + extraArgtypes + [
-			ctypes.c_void_p if arg.isPointer else SCALAR_CTYPES[arg.dtype] for arg in args
+			ctypes.c_void_p if arg.isPointer else np.ctypeslib.as_ctypes_type(arg.dtype) for arg in args
 		]
 		self.firstVector = next(k for k, arg in enumerate(args) if arg.isPointer)
 		self.isPointer = tuple(arg.isPointer for arg in args)
@@ -54,11 +45,11 @@ class _CpuKernel:
 class ElementwiseKernel(_CpuKernel):
 	def __init__(self, args, operation, name, preamble, dtype):
 		source = _header(dtype, preamble) + r"""
-void fw_%(name)s(long start, long stop, long n, %(args)s)
+void fw_%(name)s(long fw_start, long fw_stop, long fw_n, %(args)s)
 {
-	(void)n;
-	#pragma omp parallel for simd if(parallel: stop - start > %(threshold)d) schedule(static)
-	for (long i = start; i < stop; i++)
+	(void)fw_n;
+	#pragma omp parallel for simd if(parallel: fw_stop - fw_start > %(threshold)d) schedule(static)
+	for (long i = fw_start; i < fw_stop; i++)
 	{
 		%(operation)s;
 	}
@@ -74,7 +65,7 @@ void fw_%(name)s(long start, long stop, long n, %(args)s)
 class ReductionKernel(_CpuKernel):
 	def __init__(self, args, dtypeOut, neutral, reduceExpr, mapExpr, name, preamble, dtype):
 		self.dtypeOut = np.dtype(dtypeOut)
-		outType = {"float32": "float", "float64": "double"}.get(self.dtypeOut.name, self.dtypeOut.name + "_t")
+		outType = ctypeOf(self.dtypeOut)
 
 		# Each thread reduces one contiguous chunk; partials are combined in thread
 		# order, so a run is bit-reproducible for a given thread count.
@@ -82,18 +73,18 @@ class ReductionKernel(_CpuKernel):
 typedef %(out)s fw_out_t;
 static inline fw_out_t fw_reduce(fw_out_t a, fw_out_t b) { return (%(reduce)s); }
 
-void fw_%(name)s(long start, long stop, long n, fw_out_t *fw_result, %(args)s)
+void fw_%(name)s(long fw_start, long fw_stop, long fw_n, fw_out_t *fw_result, %(args)s)
 {
-	(void)n;
-	int fw_teams = stop - start > %(threshold)d ? omp_get_max_threads() : 1;
+	(void)fw_n;
+	int fw_teams = fw_stop - fw_start > %(threshold)d ? omp_get_max_threads() : 1;
 	fw_out_t fw_partial[fw_teams];
 	for (int fw_t = 0; fw_t < fw_teams; fw_t++) fw_partial[fw_t] = (%(neutral)s);
 
 	#pragma omp parallel num_threads(fw_teams)
 	{
 		int fw_t = omp_get_thread_num(), fw_nt = omp_get_num_threads();
-		long fw_chunk = (stop - start + fw_nt - 1) / fw_nt;
-		long fw_lo = start + fw_t * fw_chunk, fw_hi = fw_lo + fw_chunk < stop ? fw_lo + fw_chunk : stop;
+		long fw_chunk = (fw_stop - fw_start + fw_nt - 1) / fw_nt;
+		long fw_lo = fw_start + fw_t * fw_chunk, fw_hi = fw_lo + fw_chunk < fw_stop ? fw_lo + fw_chunk : fw_stop;
 		fw_out_t fw_acc = (%(neutral)s);
 		for (long i = fw_lo; i < fw_hi; i++) fw_acc = fw_reduce(fw_acc, (%(map)s));
 		fw_partial[fw_t] = fw_acc;

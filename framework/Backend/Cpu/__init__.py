@@ -8,9 +8,17 @@ from framework.Backend.Cpu.Blas import gemm, gemv, sumOnMatrix
 from framework.Backend.Cpu.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
 from framework.Backend.Cpu.Rng import fillUniform, fillNormal
 
-Config.onSeed(Rng.seed)
+__all__ = (
+	"activate", "ArrayType", "toDevice", "empty", "zeros", "synchronize", "buildElementwise", "buildReduction",
+	"gemm", "gemv", "sumOnMatrix", "fillUniform", "fillNormal", "Rng",
+)
 
 ArrayType = Array
+
+
+def activate():
+	"""Called once when the facade chooses this backend: the generator follows Config.setSeed from then on."""
+	Config.onSeed(Rng.seed)
 
 
 def toDevice(ary):

@@ -5,14 +5,22 @@ import pycuda.gpuarray as pgpu
 
 from framework.Backend.Cuda.CublasLoader import importCublas
 
-cublas = importCublas()
-
+_cublas = None
 _handles = {}
 _ones = {}
 
 
+def library():
+	"""skcuda.cublas, loaded on first use: importing the backend must work where cuBLAS is absent (compile checks)."""
+	global _cublas
+	if _cublas is None:
+		_cublas = importCublas()
+	return _cublas
+
+
 def handle():
 	"""One cuBLAS handle per CUDA context."""
+	cublas = library()
 	ctx = drv.Context.get_current()
 	key = id(ctx) if ctx is None else ctx.handle
 	h = _handles.get(key)
@@ -35,7 +43,7 @@ def gemm(A, B, out, transpA, transpB, alpha, beta, bias):
 		out.fill(0) if beta == 0 else out.__imul__(beta)
 		return bias
 
-	fn = _fn(A.dtype, cublas.cublasSgemm, cublas.cublasDgemm)
+	fn = _fn(A.dtype, library().cublasSgemm, library().cublasDgemm)
 	fn(handle(), "t" if transpB else "n", "t" if transpA else "n", n, m, k, alpha,
 		B.gpudata, B.shape[1], A.gpudata, A.shape[1], beta, out.gpudata, n)
 	return bias
@@ -50,7 +58,7 @@ def gemv(A, x, out, transpA, alpha, beta):
 		return
 
 	# Row-major A is the column-major (cols x rows) matrix A^T.
-	fn = _fn(A.dtype, cublas.cublasSgemv, cublas.cublasDgemv)
+	fn = _fn(A.dtype, library().cublasSgemv, library().cublasDgemv)
 	fn(handle(), "n" if transpA else "t", cols, rows, alpha, A.gpudata, cols, x.gpudata, 1, beta, out.gpudata, 1)
 
 

@@ -1,9 +1,9 @@
-"""The CUDA implementation of the Backend interface: PyCUDA arrays and kernels, cuBLAS via scikit-cuda."""
-try:
-	import pycuda.autoprimaryctx  # noqa: F401  (PyCUDA >= 2021.1: shares the primary context with other libraries)
-except ImportError:
-	import pycuda.autoinit  # noqa: F401
+"""The CUDA implementation of the Backend interface: PyCUDA arrays and kernels, cuBLAS via scikit-cuda.
 
+Importing this package creates no CUDA context and loads no cuBLAS, so its kernels can be compiled on a
+machine without a GPU (tests/Backend/test_CudaCompile.py); `activate()` does both, once, when the facade
+chooses this backend.
+"""
 import pycuda.driver as drv
 import pycuda.gpuarray as pgpu
 
@@ -13,9 +13,21 @@ from framework.Backend.Cuda.Blas import gemm, gemv, sumOnMatrix
 from framework.Backend.Cuda.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
 from framework.Backend.Cuda.Rng import fillUniform, fillNormal
 
-Config.onSeed(Rng.seed)
+__all__ = (
+	"activate", "ArrayType", "toDevice", "empty", "zeros", "synchronize", "buildElementwise", "buildReduction",
+	"gemm", "gemv", "sumOnMatrix", "fillUniform", "fillNormal", "Rng",
+)
 
 ArrayType = pgpu.GPUArray
+
+
+def activate():
+	"""Makes the CUDA context (PyCUDA's primary context, shared with other libraries) and follows the seed."""
+	try:
+		import pycuda.autoprimaryctx  # noqa: F401  (PyCUDA >= 2021.1; importing it is what creates the context)
+	except ImportError:
+		import pycuda.autoinit  # noqa: F401  (older PyCUDA: its own context)
+	Config.onSeed(Rng.seed)
 
 
 def toDevice(ary):
