@@ -46,6 +46,7 @@ def run(args):
 		raise CliError("unknown optimizer %s; choose from %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(known))))
 	opts = splitOpts(args.opt, names)
 	announceCompiles()
+	Args.applyThreads(args)
 
 	data = loadData(args)
 	os.makedirs(args.out, exist_ok=True)

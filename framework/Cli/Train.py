@@ -99,6 +99,7 @@ def run(args):
 	from framework.Handlers import loadCheckpoint, saveCheckpoint
 
 	announceCompiles()
+	Args.applyThreads(args)
 	opts = Args.parseOpts(args.opt)
 	session = Run(args, args.optimizer, opts)
 	os.makedirs(args.out, exist_ok=True)

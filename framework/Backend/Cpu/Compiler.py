@@ -201,6 +201,11 @@ def _build(directory, source, name, path):
 _loaded = {}
 
 
+def loadedCount():
+	"""How many objects this process has loaded (0: the OpenMP runtime has not started)."""
+	return len(_loaded)
+
+
 def load(source, name):
 	"""The ctypes library built from source, compiling it only when no intact cached copy exists."""
 	try:

@@ -2,13 +2,19 @@
 import numpy as np
 
 from framework import Config
-from framework.Backend.Cpu import Rng
+from framework.Backend.Cpu import Rng, Threads
 from framework.Backend.Cpu.Array import Array, alignedEmpty
 from framework.Backend.Cpu.Blas import gemm, gemv, sumOnMatrix
 from framework.Backend.Cpu.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
 from framework.Backend.Cpu.Rng import fillUniform, fillNormal
 
 Config.onSeed(Rng.seed)
+
+# Before any kernel starts the OpenMP runtime, which reads both settings once
+Threads.preferPassiveWait()
+if Config.getNumThreads() is not None:
+	Threads.setThreads(Config.getNumThreads())
+Config.onNumThreads(Threads.setThreads)
 
 ArrayType = Array
 
