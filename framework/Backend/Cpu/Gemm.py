@@ -1,6 +1,6 @@
 """The CPU gemm for the products a training step makes: a register-tiled kernel built like the other kernels.
 
-Why not only OpenBLAS: at layer sizes (an MLP's 128x784 @ 784x512) numpy's bundled OpenBLAS reached 60-65% of
+Why not only OpenBLAS: at layer sizes (an MLP's 128x784 @ 784x512) OpenBLAS reached 60-65% of
 the FMA peak on two cores, and its worker threads spun against our OpenMP team between calls. This kernel keeps
 an MR x NR tile of C in vector registers (MR rows of A broadcast against two vectors of a packed strip of B),
 reads full row tiles of A where they lie (packing A cost 10-15% at these sizes), packs only a KC x NR strip of
