@@ -7,6 +7,7 @@ setup(
 	long_description=open("README.md").read(),
 	long_description_content_type="text/markdown",
 	packages=find_packages(include=["framework", "framework.*"]),
+	package_data={"framework.Backend.Cpu": ["*.c"]},  # C sources the CPU backend compiles at run time
 	python_requires=">=3.10",
 	install_requires=["numpy>=1.22", "h5py>=3.0"],
 	extras_require={
@@ -14,6 +15,8 @@ setup(
 		"examples": ["scikit-learn>=1.0", "matplotlib>=3.5", "tqdm>=4.60"],
 		"docs": ["mkdocs>=1.5", "mkdocs-material>=9.0"],
 		"cuda": ["pycuda>=2022.1", "scikit-cuda>=0.5.3"],
+		# OpenBLAS for the CPU's largest products (accumulating into the output); without it numpy's matmul does them
+		"blas": ["scipy-openblas64>=0.3.27"],
 	},
 	entry_points={"console_scripts": ["framework=framework.__main__:main"]},
 )

@@ -1,4 +1,4 @@
-"""Our CPU gemm (framework/Backend/Cpu/Gemm.py) against numpy's bundled OpenBLAS and torch.mm, shape by shape.
+"""Our CPU gemm (framework/Backend/Cpu/Gemm.py) against OpenBLAS (scipy-openblas64) and torch.mm, shape by shape.
 
 The shapes are the eight products of the bench/nets.py MLP step (forward, weight gradient, input gradient),
 a few square ones, and 1024^3, above Gemm.OWN_GEMM_MACS, where Blas.gemm hands products to OpenBLAS.
@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import printTable, timeit, writeJson  # noqa: E402
+from bench.common import machine, printTable, timeit, writeJson  # noqa: E402
 
 # (title, m, n, k, transpA, transpB): out (m x n) = op(A) (m x k) @ op(B) (k x n)
 SHAPES = [
@@ -96,11 +96,14 @@ def main():
 		results.append({"title": title, "m": m, "n": n, "k": k, "transpA": transpA, "transpB": transpB,
 			"oursSeconds": ours, "openblasSeconds": theirs, "torchSeconds": torchTime})
 
-	print("float32 gemm, GFLOP/s (2mnk / time, median of %d calls); ratio > 1: ours is faster; %d cores, load %.2f%s" % (
-		args.repeats, os.cpu_count(), os.getloadavg()[0],
+	from framework.Backend.Cpu import Compiler
+	features = Compiler.targetFeatures(Compiler.compilerCommand())
+	vector = "AVX-512" if "__AVX512F__" in features else "AVX2" if "__AVX2__" in features else "no AVX2"
+	print("float32 gemm on %s (%s), GFLOP/s (2mnk / time, median of %d calls); ratio > 1: ours is faster; %d cores, load %.2f%s" % (
+		machine()["cpu"], vector, args.repeats, os.cpu_count(), os.getloadavg()[0],
 		", torch %s with %d threads" % (torchInfo["version"], torchInfo["threads"]) if torchInfo else ""))
 	printTable(["product", "m x n x k", "ours", "OpenBLAS", "torch.mm", "vs OpenBLAS", "vs torch", "Blas.gemm uses"], rows)
-	writeJson(args.json, {"shapes": results, "ownGemmMacs": Gemm.OWN_GEMM_MACS,
+	writeJson(args.json, {"shapes": results, "ownGemmMacs": Gemm.OWN_GEMM_MACS, "vector": vector,
 		"torch": torchInfo and {key: torchInfo[key] for key in ("version", "threads")}})
 
 

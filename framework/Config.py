@@ -82,3 +82,45 @@ def hostRng():
 def onSeed(listener):
 	"""Called with the new seed whenever setSeed runs (the device RNG registers here)."""
 	_seedListeners.append(listener)
+
+
+# --- threads of the CPU backend ---------------------------------------------------------------------------
+
+_numThreads = None
+_threadListeners = []
+
+
+def _positiveThreads(value, where):
+	if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+		raise ValueError("%s: expected a positive int for the thread count, got %r" % (where, value))
+	return int(value)
+
+
+def setNumThreads(n):
+	"""Threads the CPU backend's kernels and BLAS use from now on (default: FRAMEWORK_NUM_THREADS, else every core).
+
+	On a machine shared with other busy processes, fewer threads than cores can be faster: a parallel kernel
+	waits for its slowest thread, and a thread that shares its core with another busy process is slow.
+	"""
+	global _numThreads
+	_numThreads = _positiveThreads(n, "Config.setNumThreads")
+	for listener in _threadListeners:
+		listener(_numThreads)
+
+
+def getNumThreads():
+	"""The thread count set by setNumThreads or FRAMEWORK_NUM_THREADS, or None: then every core this process may use."""
+	if _numThreads is not None:
+		return _numThreads
+	text = os.environ.get("FRAMEWORK_NUM_THREADS", "").strip()
+	if not text:
+		return None
+	try:
+		return _positiveThreads(int(text), "FRAMEWORK_NUM_THREADS")
+	except ValueError:
+		raise ValueError("FRAMEWORK_NUM_THREADS: expected a positive integer, got %r" % text) from None
+
+
+def onNumThreads(listener):
+	"""Called with the new count whenever setNumThreads runs (the CPU backend registers here)."""
+	_threadListeners.append(listener)

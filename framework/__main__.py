@@ -9,6 +9,7 @@ import sys
 
 def main(argv=None):
 	from framework.Cli.Args import buildParser
+	from framework.Backend.Compilation import CompilerError
 	from framework.Cli.CliError import CliError
 	from framework.Datasets.DatasetError import DatasetError
 
@@ -23,6 +24,10 @@ def main(argv=None):
 		# Checks inside the framework (checkpoint mismatch, bad hyperparameter value) already name what is wrong
 		print("framework %s: error: %s" % (args.command, e), file=sys.stderr)
 		return 2
+	except CompilerError as e:
+		# No compiler, a failed compile or an unsafe kernel cache: one line, naming the log when there is one
+		print("framework %s: error: %s" % (args.command, e), file=sys.stderr)
+		return 1
 	except KeyboardInterrupt:
 		print("framework %s: interrupted" % args.command, file=sys.stderr)
 		return 130

@@ -3,6 +3,7 @@ import argparse
 import inspect
 import sys
 
+from framework import Config
 from framework.Cli.CliError import CliError
 
 
@@ -97,6 +98,9 @@ def addCommon(parser, epochs, batchSize, outDir):
 	parser.add_argument("--out", metavar="DIR", default=outDir, help="output directory (default: %s)" % outDir)
 	parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
 		help="per-epoch progress bars (default: on when writing to a terminal)")
+	parser.add_argument("--threads", type=positiveInt, default=None, metavar="N",
+		help="CPU threads for kernels and BLAS (default: FRAMEWORK_NUM_THREADS, else every core); "
+			"on a machine busy with other work fewer can be faster")
 
 
 def positiveInt(text):
@@ -131,6 +135,12 @@ def buildParser():
 	Compare.addParser(sub)
 	Trajectory.addParser(sub)
 	return parser
+
+
+def applyThreads(args):
+	"""--threads, when given, becomes Config.setNumThreads."""
+	if getattr(args, "threads", None) is not None:
+		Config.setNumThreads(args.threads)
 
 
 def progressDefault(args):

@@ -5,7 +5,7 @@ import os
 from framework.Cli import Args, Plot
 from framework.Cli.CliError import CliError
 from framework.Cli.Data import loadData
-from framework.Cli.Train import Run
+from framework.Cli.Train import Run, announceCompiles
 
 DEFAULT_OPTIMIZERS = ("SGD", "MomentumSGD", "Adam", "RMSProp", "RMSPropGraves", "Rprop")
 DEFAULT_EPOCHS = 20
@@ -45,6 +45,8 @@ def run(args):
 	if unknown:
 		raise CliError("unknown optimizer %s; choose from %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(known))))
 	opts = splitOpts(args.opt, names)
+	announceCompiles()
+	Args.applyThreads(args)
 
 	data = loadData(args)
 	os.makedirs(args.out, exist_ok=True)

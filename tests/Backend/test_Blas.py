@@ -1,4 +1,6 @@
 import itertools
+import os
+import pathlib
 
 import numpy as np
 import pytest
@@ -154,7 +156,7 @@ def test_gemmWithEmptyDepthScalesOut(rng):
 def test_bigProductsGoToOpenBlasAndAgree(monkeypatch, rng, transpA, transpB, beta):
 	blas = cpuBlas()
 	if blas._cblas is None:
-		pytest.skip("this numpy has no bundled OpenBLAS")
+		pytest.skip("scipy-openblas64 is not installed (pip install 'framework[blas]')")
 	from framework.Backend.Cpu import Gemm
 	A = rng.standard_normal((40, 30) if transpA else (30, 40)).astype(np.float32)
 	B = rng.standard_normal((50, 40) if transpB else (40, 50)).astype(np.float32)
@@ -178,15 +180,37 @@ def test_bigProductsGoToOpenBlasAndAgree(monkeypatch, rng, transpA, transpB, bet
 	np.testing.assert_allclose(results[0], expected, rtol=1e-4, atol=1e-4)
 
 
-def test_ownKernelTakesEverySizeWithoutBundledBlas(monkeypatch, rng):
+@pytest.mark.parametrize("transpA,transpB,beta", [(False, False, 1.0), (True, True, 0.0)])
+def test_bigProductsGoToNumpyWithoutOpenBlas(monkeypatch, rng, transpA, transpB, beta):
 	blas = cpuBlas()
 	from framework.Backend.Cpu import Gemm
 	monkeypatch.setattr(blas, "_cblas", None)
 	monkeypatch.setattr(Gemm, "OWN_GEMM_MACS", 0)
-	A, B, C = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
+	monkeypatch.setattr(Gemm, "gemm", lambda *args: pytest.fail("our kernel took a product above OWN_GEMM_MACS"))
+	A = rng.standard_normal((3, 4) if transpA else (4, 3))
+	B = rng.standard_normal((5, 3) if transpB else (3, 5))
+	C, bias = rng.standard_normal((4, 5)), rng.standard_normal(5)
 	out = gpuarray.to_gpu(C)
-	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, alpha=2.0, beta=1.0)
-	np.testing.assert_allclose(out.get(), 2.0 * A @ B + C, rtol=1e-12)
+	Blas.gemm(gpuarray.to_gpu(A), gpuarray.to_gpu(B), out=out, transpA=transpA, transpB=transpB, alpha=2.0, beta=beta,
+		bias=gpuarray.to_gpu(bias))
+	np.testing.assert_allclose(out.get(), referenceGemm(A, B, C, transpA, transpB, 2.0, beta) + bias, rtol=1e-12)
+
+
+def test_openBlasComesFromItsPackage():
+	# The scipy-openblas64 package says where its library is; numpy's private numpy.libs folder is not used
+	blas = cpuBlas()
+	package = pytest.importorskip("scipy_openblas64")
+	assert blas._cblas is not None
+	assert os.path.dirname(blas.openBlasPath) == os.path.normpath(package.get_lib_dir())
+	assert "numpy.libs" not in blas.openBlasPath
+
+
+def test_gemmSourceShipsAsACFile():
+	from framework.Backend.Cpu import Gemm
+	path = pathlib.Path(Gemm.__file__).with_name("Gemm.c")
+	assert Gemm.SOURCE == path.read_text() and "void fw_gemm(" in Gemm.SOURCE
+	setup = (pathlib.Path(__file__).parents[2] / "setup.py").read_text()
+	assert 'package_data={"framework.Backend.Cpu": ["*.c"]}' in setup
 
 
 @pytest.mark.parametrize("cols", [True, False])

@@ -1,16 +1,16 @@
 """CPU BLAS, honouring alpha and beta like cuBLAS.
 
-gemm runs our own kernel (Cpu/Gemm.py) for products up to Gemm.OWN_GEMM_MACS
-multiply-adds, the sizes of a layer's step, where it beats OpenBLAS. Bigger
-products go straight to the cblas_?gemm of the OpenBLAS that numpy wheels
-bundle (numpy.libs/libscipy_openblas64_*), because numpy's matmul cannot
-accumulate into its output: beta != 0 there costs a temporary and two more
-passes. Where that library is absent (another numpy build), our kernel takes
-every size.
+gemm runs our own kernel (Gemm.py, Gemm.c) for products up to Gemm.OWN_GEMM_MACS multiply-adds, the sizes of a
+layer's step, where bench/gemm.py shows it faster than OpenBLAS. Bigger products go to OpenBLAS's cblas_?gemm,
+which accumulates into its output (numpy's matmul cannot: beta != 0 there costs a temporary and two more passes).
+OpenBLAS is reached through the scipy-openblas64 package (`pip install 'framework[blas]'`): the OpenBLAS build
+numpy's own wheels are made from, published for other packages to call, with a documented way to find it
+(get_lib_dir, get_library, and the symbol prefix and suffix in get_pkg_config). Without that package, numpy's
+matmul takes the big products.
 """
 import ctypes
-import glob
 import os
+import re
 
 import numpy as np
 
@@ -20,26 +20,43 @@ from framework.Backend.Cpu.Kernels import PARALLEL_THRESHOLD
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 
 
-def _loadBundledCblas():
-	libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
-	for path in sorted(glob.glob(os.path.join(libs, "libscipy_openblas64_*.so"))):
-		try:
-			lib = ctypes.CDLL(path)
-			fns = {np.dtype(np.float32): lib.scipy_cblas_sgemm64_, np.dtype(np.float64): lib.scipy_cblas_dgemm64_}
-		except (OSError, AttributeError):
-			continue
+def _loadOpenBlas():
+	"""{dtype: cblas_?gemm} of scipy-openblas64's library, its set_num_threads and its path; Nones without the package."""
+	try:
+		import scipy_openblas64 as package
+	except ImportError:
+		return None, None, None
 
-		for dtype, fn in fns.items():
-			scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
-			fn.restype = None
-			fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
-				scalar, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64,
-				scalar, ctypes.c_void_p, ctypes.c_int64]
-		return fns
-	return None
+	# Its symbols carry a prefix and suffix (scipy_cblas_sgemm64_) so they never clash with another BLAS in the process
+	config = package.get_pkg_config()
+	prefix = re.search(r"-DBLAS_SYMBOL_PREFIX=(\w*)", config)
+	suffix = re.search(r"-DBLAS_SYMBOL_SUFFIX=(\w*)", config)
+	name = lambda symbol: "%s%s%s" % (prefix.group(1) if prefix else "", symbol, suffix.group(1) if suffix else "")  # noqa: E731
+	path = os.path.join(package.get_lib_dir(), package.get_library(fullname=True))
+	try:
+		lib = ctypes.CDLL(path)
+		fns = {np.dtype(np.float32): getattr(lib, name("cblas_sgemm")), np.dtype(np.float64): getattr(lib, name("cblas_dgemm"))}
+		setThreads = getattr(lib, name("openblas_set_num_threads"))
+	except (OSError, AttributeError):
+		return None, None, None
+
+	for dtype, fn in fns.items():
+		scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
+		fn.restype = None
+		fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
+			scalar, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64,
+			scalar, ctypes.c_void_p, ctypes.c_int64]
+	setThreads.argtypes, setThreads.restype = [ctypes.c_int], None
+	return fns, setThreads, path
 
 
-_cblas = _loadBundledCblas()
+_cblas, _setOpenBlasThreads, openBlasPath = _loadOpenBlas()
+
+
+def setThreads(n):
+	"""Threads OpenBLAS uses for the big products (our kernels follow OpenMP's count)."""
+	if _setOpenBlasThreads is not None:
+		_setOpenBlasThreads(n)
 
 
 def _scaleInto(out, product, alpha, beta):
@@ -55,9 +72,13 @@ def gemm(A, B, out, transpA, transpB, alpha, beta, bias):
 	m, n = out.shape
 	k = A.shape[0] if transpA else A.shape[1]
 
-	if _cblas is None or m * n * k <= Gemm.OWN_GEMM_MACS:
+	if m * n * k <= Gemm.OWN_GEMM_MACS:
 		Gemm.gemm(A, B, out, transpA, transpB, alpha, beta, bias)
 		return None
+
+	if _cblas is None:
+		_scaleInto(out, (A._data.T if transpA else A._data) @ (B._data.T if transpB else B._data), alpha, beta)
+		return bias
 
 	_cblas[A.dtype](ROW_MAJOR, TRANS if transpA else NO_TRANS, TRANS if transpB else NO_TRANS, m, n, k,
 		alpha, A.ptr, A.shape[1], B.ptr, B.shape[1], beta, out.ptr, n)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from framework import Config
-from framework.Backend.Cpu import Rng
+from framework.Backend.Cpu import Rng, Threads
 from framework.Backend.Cpu.Array import Array, alignedEmpty
 from framework.Backend.Cpu.Blas import gemm, gemv, sumOnMatrix
 from framework.Backend.Cpu.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
@@ -12,6 +12,12 @@ __all__ = (
 	"activate", "ArrayType", "toDevice", "empty", "zeros", "synchronize", "buildElementwise", "buildReduction",
 	"gemm", "gemv", "sumOnMatrix", "fillUniform", "fillNormal", "Rng",
 )
+
+# Before any kernel starts the OpenMP runtime, which reads both settings once
+Threads.preferPassiveWait()
+if Config.getNumThreads() is not None:
+	Threads.setThreads(Config.getNumThreads())
+Config.onNumThreads(Threads.setThreads)
 
 ArrayType = Array
 
