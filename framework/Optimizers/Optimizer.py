@@ -333,7 +333,6 @@ class Optimizer:
 		if not self.ready:
 			raise RuntimeError("%s.save: call setupOn(target) first" % type(self).__name__)
 		group.attrs["format"] = "framework.Optimizer"
-		group.attrs["version"] = 1
 		group.attrs["class"] = type(self).__name__
 		group.attrs["t"] = self.t
 		group.attrs["hyperparameters"] = json.dumps(self.getHyperparameters())
@@ -343,17 +342,24 @@ class Optimizer:
 		for name in self.names:
 			varGroup = stateGroup.create_group(name)
 			for stateName, ary in self.states[name].items():
-				varGroup.create_dataset(stateName, data=ary.get())
+				Files.writeArray(varGroup, stateName, ary.get())
+		Files.seal(group)
 
 
-	def loadFrom(self, group, source="<group>"):
-		who = "%s.load" % type(self).__name__
+	def loadFrom(self, group, source=None):
+		self.prepareLoad(group, source)()
+
+
+	def prepareLoad(self, group, source=None):
+		"""Reads and checks saved state without changing the optimizer; returns a function of no arguments that applies it."""
+		who, source = "%s.load" % type(self).__name__, Files.sourceOf(group, source)
 		if not self.ready:
 			raise RuntimeError("%s: call setupOn(target) first, then load" % who)
 		if group.attrs.get("format") != "framework.Optimizer":
 			raise ValueError("%s: %r is not an optimizer file (format %r)" % (who, source, group.attrs.get("format")))
 		if group.attrs.get("class") != type(self).__name__:
 			raise ValueError("%s: %r holds the state of %s, not %s" % (who, source, group.attrs.get("class"), type(self).__name__))
+		sealed = Files.checkSeal(group, who, source)
 
 		expected, saved = {}, {}
 		stateGroup = group["state"]
@@ -362,19 +368,30 @@ class Optimizer:
 				expected["%s/%s" % (name, stateName)] = ary
 		for name in stateGroup:
 			for stateName in stateGroup[name]:
-				saved["%s/%s" % (name, stateName)] = stateGroup[name][stateName][()]
+				saved["%s/%s" % (name, stateName)] = Files.readArray(stateGroup[name][stateName], sealed, who, source)
 
 		problems = Files.compareEntries("state", expected, saved)
 		if problems:
 			raise ValueError("%s: %r does not match the optimizer:\n  %s" % (who, source, "\n  ".join(problems)))
 
-		hyper = json.loads(group.attrs["hyperparameters"])
-		for name in self.hyperparameters:
-			if name in hyper:
-				value = hyper[name]
-				setattr(self, name, tuple(value) if isinstance(value, list) else value)
+		t = group.attrs["t"]
+		if not isinstance(t, (int, np.integer)) or t < 0:
+			raise ValueError("%s: %r holds a step count %r, expected a non-negative integer" % (who, source, t))
+		hyper, scalars = Files.readJson(group, "hyperparameters", who, source), Files.readJson(group, "scalars", who, source)
+		if not isinstance(hyper, dict) or not isinstance(scalars, dict):
+			raise ValueError("%s: %r holds malformed hyperparameters or scalars" % (who, source))
+		values = {name: tuple(hyper[name]) if isinstance(hyper[name], list) else hyper[name] for name in self.hyperparameters if name in hyper}
+		if "learnRate" in values:
+			try:
+				self.checkParam("learnRate", values["learnRate"], low=0.0)
+			except (TypeError, ValueError) as e:
+				raise ValueError("%s: %r holds a bad hyperparameter: %s" % (who, source, e)) from None
 
-		for key, ary in expected.items():
-			ary.set(np.asarray(saved[key]))
-		self.t = int(group.attrs["t"])
-		self.setScalarState(json.loads(group.attrs["scalars"]))
+		def apply():
+			for name, value in values.items():
+				setattr(self, name, value)
+			for key, ary in expected.items():
+				ary.set(np.asarray(saved[key]))
+			self.t = int(t)
+			self.setScalarState(scalars)
+		return apply
