@@ -17,6 +17,9 @@ import numpy as np
 
 from framework import Config, Files
 from framework.Backend import Rng
+from framework.Modules.Module import Module
+from framework.Optimizers.Optimizer import Optimizer
+from framework.Optimizers.Schedules.Schedule import Schedule
 
 FORMAT = "framework.Checkpoint"
 WHO = "loadCheckpoint"
@@ -60,6 +63,13 @@ def loadCheckpoint(path, net, optimizer=None, schedule=None, history=None):
 	a ValueError naming the file, and then nothing has changed.
 	"""
 	path = str(path)
+	# Checked here: inside the file's block an AttributeError would read as a damaged file
+	for name, obj, cls, expected in (
+		("net", net, Module, "a Module"), ("optimizer", optimizer, Optimizer, "an Optimizer or None"),
+		("schedule", schedule, Schedule, "a Schedule or None")
+	):
+		if not isinstance(obj, cls) and not (obj is None and name != "net"):
+			raise TypeError("%s: %s must be %s, got %s" % (WHO, name, expected, type(obj).__name__))
 	if schedule is not None and optimizer is None:
 		raise ValueError("%s: a schedule needs the optimizer it drives; pass both or neither" % WHO)
 

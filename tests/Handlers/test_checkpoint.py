@@ -190,3 +190,13 @@ def test_loadMessagesNameTheFile(tmp_path):
 		with pytest.raises(ValueError, match="was saved with") as info:
 			LinearWarmup(4, per="step").setupOn(optimizer).loadFrom(f["schedule"])
 		assert str(path) in str(info.value)
+
+
+def test_argumentsOfTheWrongKindAreTypeErrors(tmp_path):
+	net, optimizer, schedule, _ = makeRun(1, Adam, False)
+	path = tmp_path / "c.h5"
+	saveCheckpoint(path, net, optimizer, schedule, epoch=1)
+	with pytest.raises(TypeError, match="loadCheckpoint: net must be a Module, got str"):
+		loadCheckpoint(path, "net")
+	with pytest.raises(TypeError, match="loadCheckpoint: optimizer must be an Optimizer or None, got Sequential"):
+		loadCheckpoint(path, net, net)
