@@ -5,7 +5,10 @@ directory, so a crash or a full disk keeps the previous file and a power cut can
 one. The temporary is named `.<name>.<pid>@<host>.<random>.tmp`; a writer killed with kill -9 leaves it behind,
 and the next save into that directory removes it once that pid on this host is gone.
 
-Integrity: every array is written by `writeArray`, which stores a SHA-256 digest of its dtype, shape and bytes
+Integrity, two layers. The whole file: atomicWrite reserves a 512-byte HDF5 user block at its start and stamps
+there a SHA-256 of everything after it; openForRead checks it before HDF5 parses a byte, because a damaged
+file can crash the HDF5 library itself (a segmentation fault, seen with single-bit flips), not only make it
+raise. The objects: every array is written by `writeArray`, which stores a SHA-256 digest of its dtype, shape and bytes
 beside it; each saved object (module, optimizer, schedule, checkpoint) then calls `seal`, which stores a digest
 of all its attributes, its arrays' digests and the names of everything in it. Loaders call `checkSeal` and
 `readArray`, so a changed bit anywhere in the values, the hyperparameters or the layout is refused. Files of
@@ -27,6 +30,10 @@ import numpy as np
 
 VERSION = 2  # version 1: the same layout without digests
 DIGEST = "digest"
+
+USERBLOCK = 512  # bytes before the HDF5 data, where the whole file's checksum goes (HDF5 skips them)
+STAMP = b"framework.Files sha256 "
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 _TEMPORARY = re.compile(r"^\..+\.(\d+)@([A-Za-z0-9_-]+)\.[A-Za-z0-9_]+\.tmp$")
 
@@ -53,8 +60,9 @@ def atomicWrite(path):
 	os.umask(umask)
 	os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a checkpoint should get the usual permissions
 	try:
-		with h5py.File(tmp, "w") as f:
+		with h5py.File(tmp, "w", userblock_size=USERBLOCK) as f:
 			yield f
+		stampFile(tmp)
 		# The data must be on disk before the rename, else a power cut can leave the new name on an empty file
 		syncPath(tmp, os.O_RDONLY)
 		os.replace(tmp, path)
@@ -63,6 +71,36 @@ def atomicWrite(path):
 	finally:
 		if os.path.exists(tmp):
 			os.remove(tmp)
+
+
+def stampFile(path):
+	"""Writes the checksum of everything after the user block into the user block."""
+	header = STAMP + fileDigest(path).encode() + b"\n"
+	with open(path, "r+b") as f:
+		f.write(header.ljust(USERBLOCK, b"\0"))
+
+
+def fileDigest(path):
+	h = hashlib.sha256()
+	with open(path, "rb") as f:
+		f.seek(USERBLOCK)
+		for chunk in iter(lambda: f.read(1 << 20), b""):
+			h.update(chunk)
+	return h.hexdigest()
+
+
+def checkFile(path, who):
+	"""Verifies the whole-file checksum before HDF5 reads the file; False for files without one (version 1, other writers)."""
+	with open(path, "rb") as f:
+		head = f.read(USERBLOCK)
+	if head.startswith(HDF5_SIGNATURE):
+		return False
+	if not head.startswith(STAMP):
+		raise ValueError("%s: %r is corrupt or not a readable HDF5 file (no HDF5 signature and no checksum header)" % (who, path))
+	stored = head[len(STAMP):len(STAMP) + 64]
+	if stored != fileDigest(path).encode():
+		raise ValueError("%s: %r is corrupt: the file fails its checksum" % (who, path))
+	return True
 
 
 def syncPath(path, flags):
@@ -164,6 +202,7 @@ def openForRead(path, who):
 	path = os.fspath(path)
 	if not os.path.exists(path):
 		raise FileNotFoundError("%s: no such file %r" % (who, path))
+	checkFile(path, who)
 	try:
 		f = h5py.File(path, "r")
 	except OSError as e:

@@ -107,10 +107,13 @@ def damage(path, edit):
 	("epoch", lambda f: f.attrs.__setitem__("epoch", 9)),
 	("host RNG", lambda f: f.attrs.__setitem__("hostRng", "{not json")),
 ], ids=["net", "optimizer-state", "hyperparameters", "schedule", "epoch", "hostRng"])
-def test_editedFilesFailTheirChecksum(tmp_path, what, edit):
+@pytest.mark.parametrize("restamp", [False, True], ids=["file-checksum", "object-checksum"])
+def test_editedFilesFailTheirChecksum(tmp_path, what, edit, restamp):
 	path = tmp_path / "c.h5"
 	trainedCheckpoint(path)
 	damage(path, edit)
+	if restamp:
+		Files.stampFile(path)  # an edit that fixes the whole-file checksum is still caught by the objects' own
 
 	net, optimizer, schedule = makeRun(99)
 	before = snapshot(net, optimizer, schedule, [])
