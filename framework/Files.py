@@ -166,8 +166,8 @@ def seal(group):
 def groupDigest(group):
 	"""Digest of a group's attributes (the stored digest excluded) and, in name order, of every item in it.
 
-	An array counts by its stored digest (readArray checks that against its bytes), a sealed subgroup by its
-	own digest (its loader checks it), any other subgroup by its content.
+	An array counts by its stored digest (readArray checks that against its bytes) or, without one, by its bytes;
+	a sealed subgroup by its own digest (its loader checks it), any other subgroup by its content.
 	"""
 	h = hashlib.sha256()
 	for key in sorted(group.attrs):
@@ -176,7 +176,9 @@ def groupDigest(group):
 	for name in sorted(group):
 		item = group[name]
 		if isinstance(item, h5py.Dataset):
-			h.update(b"array\0%s\0%s\0" % (name.encode("utf-8", "surrogateescape"), attrBytes(item.attrs.get(DIGEST, ""))))
+			# An array written without writeArray has no digest of its own: its bytes count here instead
+			digest = item.attrs[DIGEST] if DIGEST in item.attrs else arrayDigest(item[()])
+			h.update(b"array\0%s\0%s\0" % (name.encode("utf-8", "surrogateescape"), attrBytes(digest)))
 		elif DIGEST in item.attrs:
 			h.update(b"sealed\0%s\0%s\0" % (name.encode("utf-8", "surrogateescape"), attrBytes(item.attrs[DIGEST])))
 		else:
