@@ -47,7 +47,7 @@ LR, ALPHA, EPS = 3e-3, 0.99, 1e-8
 class FrameworkSide:
 	def __init__(self, data, batch, globalState):
 		from framework import Config
-		from framework.Cli.Nets import buildNet
+		from framework.Models import buildNet
 		from framework.Cost import CrossEntropy
 		from framework.Handlers import Trainer
 		from framework.Optimizers import RMSProp

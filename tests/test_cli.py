@@ -61,10 +61,72 @@ def test_resumeContinuesTheSameRun(tmp_path, capsys):
 	assert drop(readCsv(straight / "history.csv")) == drop(readCsv(resumed / "history.csv"))
 
 
-def test_resumeWithAnotherScheduleLengthIsAnError(tmp_path, capsys):
+def test_resumeExtendsTheRunAndStretchesTheSchedule(tmp_path, capsys):
+	# The documented `train --resume --epochs 40`: the cosine schedule becomes the one for the new length, continued
 	assert main(["train", "--epochs", "2", "--out", str(tmp_path)] + TINY) == 0
-	assert main(["train", "--epochs", "3", "--resume", "--out", str(tmp_path)] + TINY) == 2
-	assert "CosineAnnealing.load" in capsys.readouterr().err
+	first = readCsv(tmp_path / "history.csv")
+	assert main(["train", "--epochs", "3", "--resume", "--out", str(tmp_path)] + TINY) == 0
+	assert "resumed from" in capsys.readouterr().out
+
+	rows = readCsv(tmp_path / "history.csv")
+	assert [row["epoch"] for row in rows] == ["1", "2", "3"] and rows[:2] == first
+	base = float(rows[0]["learn_rate"])
+	assert float(rows[2]["learn_rate"]) == pytest.approx(base * (1 + np.cos(np.pi * 2 / 3)) / 2)
+	with h5py.File(tmp_path / "checkpoint.h5", "r") as f:
+		assert f.attrs["epoch"] == 3 and f["schedule"].attrs["t"] == 3
+
+
+@pytest.mark.parametrize("extra, named", [
+	(["--opt", "learnRate=0.1"], "--opt learnRate=0.1"), (["--seed", "5"], "--seed 5"),
+	(["--optimizer", "Adam"], "--optimizer Adam"), (["--schedule", "step"], "--schedule step"),
+	(["--batch-size", "16"], "--batch-size 16"),
+], ids=["opt", "seed", "optimizer", "schedule", "batch-size"])
+def test_resumeRefusesChangedOptions(tmp_path, capsys, extra, named):
+	assert main(["train", "--epochs", "1", "--out", str(tmp_path)] + TINY) == 0
+	before = (tmp_path / "checkpoint.h5").read_bytes()
+	capsys.readouterr()
+	assert main(["train", "--epochs", "2", "--resume", "--out", str(tmp_path)] + TINY + extra) == 2
+	err = capsys.readouterr().err
+	assert err.count("\n") == 1 and "--resume" in err and named in err and "only --epochs may change" in err
+	assert (tmp_path / "checkpoint.h5").read_bytes() == before
+
+
+def test_predictRunsATrainedCheckpointOnNewData(tmp_path, capsys):
+	from framework.Datasets import loadDigits
+	from framework.Handlers import Calculator, loadCheckpoint
+	from framework.Models import buildNet
+
+	assert main(["train", "--epochs", "2", "--out", str(tmp_path)] + TINY) == 0
+	x = loadDigits()[2][:25]
+	np.save(tmp_path / "x.npy", x.reshape(25, 8, 8))  # images: predict flattens them for the mlp
+	np.savetxt(tmp_path / "x.csv", x[:3], delimiter=",")
+	capsys.readouterr()
+
+	net = buildNet("mlp", (64, ))
+	loadCheckpoint(tmp_path / "checkpoint.h5", net)
+	expected = Calculator(net).calcFromHost(x).argmax(axis=1)
+
+	checkpoint = str(tmp_path / "checkpoint.h5")
+	assert main(["predict", "--checkpoint", checkpoint, "--input", str(tmp_path / "x.npy"), "--output", str(tmp_path / "y.npy")]) == 0
+	assert capsys.readouterr().out.split() == [str(c) for c in expected]
+	assert np.array_equal(np.load(tmp_path / "y.npy"), expected)
+
+	assert main(["predict", "--checkpoint", checkpoint, "--input", str(tmp_path / "x.csv"), "--output", str(tmp_path / "y.csv")]) == 0
+	assert capsys.readouterr().out.split() == [str(c) for c in expected[:3]]
+	assert np.loadtxt(tmp_path / "y.csv", dtype=int).tolist() == expected[:3].tolist()
+
+
+@pytest.mark.parametrize("content, message", [
+	(np.zeros((4, 10)), "the net takes samples of shape (64,)"),
+	(np.full((2, 64), np.nan), "NaN or infinite"),
+], ids=["shape", "nan"])
+def test_predictBadInputIsOneLine(tmp_path, capsys, content, message):
+	assert main(["train", "--epochs", "1", "--out", str(tmp_path)] + TINY) == 0
+	np.save(tmp_path / "x.npy", content)
+	capsys.readouterr()
+	assert main(["predict", "--checkpoint", str(tmp_path / "checkpoint.h5"), "--input", str(tmp_path / "x.npy")]) == 2
+	err = capsys.readouterr().err
+	assert err.count("\n") == 1 and message in err
 
 
 def test_optimizerHyperparametersFromTheCommandLine(tmp_path, capsys):

@@ -125,15 +125,16 @@ def _int(text):
 
 
 def buildParser():
-	from framework.Cli import Compare, Train, Trajectory
+	from framework.Cli import Compare, Predict, Train, Trajectory
 
 	parser = Parser(prog="framework", description="Train and compare nets and optimizers with the framework.")
-	sub = parser.add_subparsers(dest="command", metavar="{train,compare,trajectory}")
+	sub = parser.add_subparsers(dest="command", metavar="{train,compare,trajectory,predict}")
 	sub.required = True
 
 	Train.addParser(sub)
 	Compare.addParser(sub)
 	Trajectory.addParser(sub)
+	Predict.addParser(sub)
 	return parser
 
 

@@ -1,6 +1,7 @@
 """`python -m framework train`: trains one net, checkpoints every epoch, writes history.csv and a plot."""
 import csv
 import inspect
+import json
 import os
 
 from framework import Config
@@ -8,7 +9,7 @@ from framework.Backend import Compilation
 from framework.Cli import Args, Plot
 from framework.Cli.CliError import CliError
 from framework.Cli.Data import loadData
-from framework.Cli.Nets import buildNet
+from framework.Models.Nets import MLP_HIDDEN, buildNet
 
 DEFAULT_OPTIMIZER = "RMSProp"
 DEFAULT_EPOCHS = 30
@@ -30,7 +31,8 @@ def addParser(sub):
 		help="optimizer hyperparameter, repeatable (e.g. --opt learnRate=1e-3 --opt variant=iRprop+)")
 	parser.add_argument("--schedule", choices=Args.SCHEDULES, default=DEFAULT_SCHEDULE,
 		help=Args.SCHEDULE_HELP + " (default: %s)" % DEFAULT_SCHEDULE)
-	parser.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.h5 up to --epochs")
+	parser.add_argument("--resume", action="store_true",
+		help="continue from --out/checkpoint.h5 up to --epochs, with the options of the first run (the schedule is stretched to --epochs)")
 	parser.set_defaults(run=run)
 
 
@@ -45,12 +47,13 @@ class Run:
 
 		# Reseeding before building makes every run of the same seed start from the same weights and shuffles
 		Config.setSeed(args.seed)
-		self.net = buildNet(args.net, inshape)
+		self.architecture = architectureOf(args.net, inshape)
+		self.net = buildNet(**self.architecture)
 		self.optimizer = Args.makeOptimizer(optimizerName, opts, tuned=True)
 		self.optimizer.setupOn(self.net, useGlobalState=args.global_state)
 
-		stepsPerEpoch = -(-self.xTrain.shape[0] // args.batch_size)
-		self.schedule = Args.makeSchedule(getattr(args, "schedule", "none"), args.epochs, stepsPerEpoch)
+		self.stepsPerEpoch = -(-self.xTrain.shape[0] // args.batch_size)
+		self.schedule = Args.makeSchedule(getattr(args, "schedule", "none"), args.epochs, self.stepsPerEpoch)
 		if self.schedule is not None:
 			self.schedule.setupOn(self.optimizer)
 
@@ -87,19 +90,23 @@ def announceCompiles():
 
 
 def run(args):
-	from framework.Handlers import loadCheckpoint, saveCheckpoint
+	from framework.Handlers import saveCheckpoint
 
 	announceCompiles()
 	Args.applyThreads(args)
 	opts = Args.parseOpts(args.opt)
-	session = Run(args, args.optimizer, opts)
-	os.makedirs(args.out, exist_ok=True)
 	checkpoint = os.path.join(args.out, CHECKPOINT)
-
 	if args.resume:
 		if not os.path.exists(checkpoint):
 			raise CliError("--resume: no checkpoint at %r" % checkpoint)
-		session.trainer.epoch = loadCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, session.history)
+		checkSameOptions(checkpoint, args, opts)
+
+	session = Run(args, args.optimizer, opts)
+	os.makedirs(args.out, exist_ok=True)
+	meta = {"architecture": session.architecture, "options": runOptions(args, opts)}
+
+	if args.resume:
+		session.trainer.epoch = resume(checkpoint, session, args)
 		print("resumed from %s at epoch %d" % (checkpoint, session.trainer.epoch))
 
 	print("training %s (%d parameters) on %s (%d train / %d test) with %s, %s schedule, %d epochs, batch %d" % (
@@ -109,7 +116,7 @@ def run(args):
 
 	while len(session.history) < args.epochs:
 		row = session.epoch()
-		saveCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, row["epoch"], session.history)
+		saveCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, row["epoch"], session.history, meta)
 		print("epoch %3d  loss %.4f  train acc %6.2f%%  test loss %.4f  test acc %6.2f%%  %.2fs" % (
 			row["epoch"], row["train_loss"], 100 * row["train_acc"], row["test_loss"], 100 * row["test_acc"], row["seconds"]
 		))
@@ -124,6 +131,79 @@ def run(args):
 	))
 	print("wrote %s, %s, %s in %s" % (CHECKPOINT, HISTORY, PLOT, args.out))
 	return 0
+
+
+def architectureOf(kind, inshape):
+	"""The buildNet arguments of the CLI's nets, recorded in the checkpoint so that predict and loadNet can rebuild it."""
+	architecture = {"kind": kind, "inshape": [int(n) for n in inshape], "classes": 10}
+	if kind == "mlp":
+		architecture["hidden"] = list(MLP_HIDDEN)
+	return architecture
+
+
+# The options that make a run what it is, recorded in its checkpoint; --resume must repeat them (all but --epochs)
+OPTION_FLAGS = {
+	"dataset": "--dataset", "net": "--net", "subset": "--subset", "batch_size": "--batch-size", "seed": "--seed",
+	"global_state": "--global-state", "optimizer": "--optimizer", "opt": "--opt", "schedule": "--schedule"
+}
+
+
+def runOptions(args, opts):
+	options = {key: getattr(args, key, None) for key in OPTION_FLAGS if key != "opt"}
+	options["opt"] = opts
+	options["epochs"] = args.epochs
+	return json.loads(json.dumps(options, sort_keys=True))  # as the file will give it back: tuples become lists
+
+
+def showOption(key, value):
+	if key == "opt":
+		return " ".join("--opt %s=%s" % item for item in sorted(value.items())) or "no --opt"
+	if key == "global_state":
+		return "--global-state" if value else "--no-global-state"
+	return "%s %s" % (OPTION_FLAGS[key], value)
+
+
+def checkSameOptions(checkpoint, args, opts):
+	"""Refuses a --resume whose options differ from those the checkpoint was trained with (--epochs may change)."""
+	from framework.Handlers import readCheckpointInfo
+
+	saved = ((readCheckpointInfo(checkpoint)["meta"] or {}).get("options"))
+	if not isinstance(saved, dict):
+		return  # written before checkpoints recorded their options: loadCheckpoint's own checks still apply
+	current = runOptions(args, opts)
+	changed = [key for key in OPTION_FLAGS if saved.get(key) != current[key]]
+	if changed:
+		raise CliError("--resume: %s was trained with %s, not %s; repeat the first run's options (only --epochs may change)" % (
+			checkpoint, ", ".join(showOption(key, saved.get(key)) for key in changed),
+			", ".join(showOption(key, current[key]) for key in changed)
+		))
+
+
+def resume(checkpoint, session, args):
+	"""Loads the checkpoint into the session; returns its epoch.
+
+	Extending a run (--epochs larger than the first run's) stretches the schedule: the schedule is the one the new
+	--epochs describes, continued from the step the checkpoint reached, as a PyTorch user rebuilding
+	CosineAnnealingLR(T_max=new) with last_epoch=done would get. The file's schedule is therefore loaded into one
+	built for the epochs it was saved with, and only its counter carries over.
+	"""
+	from framework.Handlers import loadCheckpoint, readCheckpointInfo
+
+	saved = (readCheckpointInfo(checkpoint)["meta"] or {}).get("options") or {}
+	schedule = session.schedule
+	if schedule is not None and saved.get("epochs", args.epochs) != args.epochs:
+		schedule = Args.makeSchedule(args.schedule, saved["epochs"], session.stepsPerEpoch)
+		# Built beside the session's: its setupOn must see the same base rate, which the session's already replaced
+		learnRate = session.optimizer.learnRate
+		session.optimizer.learnRate = session.schedule.baseLR
+		schedule.setupOn(session.optimizer)
+		session.optimizer.learnRate = learnRate
+
+	epoch = loadCheckpoint(checkpoint, session.net, session.optimizer, schedule, session.history)
+	if schedule is not session.schedule:
+		session.schedule.t = schedule.t
+		session.schedule.apply()
+	return epoch
 
 
 def describe(optimizer):

@@ -218,20 +218,31 @@ class Module:
 	def saveTo(self, group):
 		"""Writes the module into an open h5py group (checkpoints put module and optimizer in one file)."""
 		group.attrs["format"] = "framework.Module"
-		group.attrs["version"] = 1
 		varGroup, attrGroup = group.create_group("vars"), group.create_group("attrs")
 
 		for var, names in self.getVarTable().items():
-			varGroup.create_dataset(names[0], data=var.data.get())
+			Files.writeArray(varGroup, names[0], var.data.get())
 		for name, ary in self.getAttrTable().items():
-			attrGroup.create_dataset(name, data=ary.get())
+			Files.writeArray(attrGroup, name, ary.get())
+		Files.seal(group)
 
 
-	def loadFrom(self, group, source="<group>"):
-		who = "%s.load" % self.describe()
+	def loadFrom(self, group, source=None):
+		"""Reads what saveTo wrote; any mismatch or damage is a ValueError naming the file and changes nothing."""
+		self.prepareLoad(group, source)()
+
+
+	def prepareLoad(self, group, source=None):
+		"""Reads and checks a saved module without changing it; returns a function of no arguments that applies it.
+
+		Checkpoints check every part of a file this way before they change any, so a bad file changes nothing.
+		"""
+		who, source = "%s.load" % self.describe(), Files.sourceOf(group, source)
 		if group.attrs.get("format") != "framework.Module":
 			raise ValueError("%s: %r is not a module file (format %r)" % (who, source, group.attrs.get("format")))
-		saved, savedAttrs = Files.readGroup(group["vars"]), Files.readGroup(group["attrs"])
+		sealed = Files.checkSeal(group, who, source)
+		saved = Files.readGroup(group["vars"], sealed, who, source)
+		savedAttrs = Files.readGroup(group["attrs"], sealed, who, source)
 
 		expected = {names[0]: var.data for var, names in self.getVarTable().items()}
 		expectedAttrs = self.getAttrTable()
@@ -240,8 +251,12 @@ class Module:
 		if problems:
 			raise ValueError("%s: %r does not match the module:\n  %s" % (who, source, "\n  ".join(problems)))
 
-		for name, ary in list(expected.items()) + list(expectedAttrs.items()):
-			ary.set(np.asarray((saved if name in saved else savedAttrs)[name]))
+		def apply():
+			for name, ary in expected.items():
+				ary.set(np.asarray(saved[name]))
+			for name, ary in expectedAttrs.items():
+				ary.set(np.asarray(savedAttrs[name]))
+		return apply
 
 
 	# --- graphs --------------------------------------------------------------------------------------------

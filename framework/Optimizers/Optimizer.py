@@ -33,7 +33,7 @@ from framework import Files
 from framework.Optimizers import ParamLayout
 from framework.Optimizers.Hyperparameter import REQUIRED, Hyperparameter, declarations
 
-FORMAT, VERSION = "framework.Optimizer", 1
+FORMAT = "framework.Optimizer"  # the file version is Files.VERSION, written by Files.seal
 
 
 class Optimizer:
@@ -183,7 +183,6 @@ class Optimizer:
 	def saveTo(self, group):
 		layout = self.requireSetup("save")
 		group.attrs["format"] = FORMAT
-		group.attrs["version"] = VERSION
 		group.attrs["class"] = type(self).__name__
 		group.attrs["t"] = self.t
 		group.attrs["hyperparameters"] = json.dumps(self.getHyperparameters())
@@ -193,7 +192,8 @@ class Optimizer:
 		for name in layout.names:
 			varGroup = stateGroup.create_group(name)
 			for stateName, ary in layout.states[name].items():
-				varGroup.create_dataset(stateName, data=ary.get())
+				Files.writeArray(varGroup, stateName, ary.get())
+		Files.seal(group)
 
 
 	def loadFrom(self, group, source=None):
@@ -204,7 +204,7 @@ class Optimizer:
 		"""Reads and checks everything in an h5py group written by saveTo (class, hyperparameters, state names, shapes
 		and dtypes, t, scalar state) without changing the optimizer; returns a callable that applies it.
 		Errors are ValueErrors naming `source` (by default the group's file)."""
-		source = group.file.filename if source is None else source
+		source = Files.sourceOf(group, source)
 		who = "%s.load: %r" % (type(self).__name__, source)
 		layout = self.requireSetup("load")
 		attrs = group.attrs
@@ -213,12 +213,14 @@ class Optimizer:
 		if attrs.get("class") != type(self).__name__:
 			raise ValueError("%s holds the state of %s, not %s" % (who, attrs.get("class"), type(self).__name__))
 
+		sealed = Files.checkSeal(group, who, source)
 		try:
 			t, saved = attrs["t"], json.loads(attrs["hyperparameters"])
 			scalars = json.loads(attrs["scalars"])
 			stateGroup = group["state"]
 			arrays = {
-				"%s/%s" % (name, stateName): stateGroup[name][stateName][()] for name in stateGroup for stateName in stateGroup[name]
+				"%s/%s" % (name, stateName): Files.readArray(stateGroup[name][stateName], sealed, who, source)
+				for name in stateGroup for stateName in stateGroup[name]
 			}
 		except (KeyError, ValueError, TypeError, OSError) as e:
 			raise ValueError("%s is corrupt or incomplete (%s)" % (who, e)) from None

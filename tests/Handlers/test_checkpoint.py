@@ -68,7 +68,7 @@ def test_oneFileWithEverything(tmp_path):
 
 	with h5py.File(tmp_path / "c.h5", "r") as f:
 		assert {"net", "optimizer", "schedule"} <= set(f) and f.attrs["epoch"] == 4
-	assert readCheckpointInfo(tmp_path / "c.h5") == {"epoch": 4, "history": [{"epoch": 4, "loss": 0.5}]}
+	assert readCheckpointInfo(tmp_path / "c.h5") == {"epoch": 4, "history": [{"epoch": 4, "loss": 0.5}], "meta": None}
 	assert os.listdir(tmp_path) == ["c.h5"]
 
 
@@ -115,3 +115,88 @@ def test_mismatchesAreClearErrors(tmp_path):
 		loadCheckpoint(tmp_path / "missing.h5", net, optimizer)
 	with pytest.raises(ValueError, match="epoch must be a non-negative int"):
 		saveCheckpoint(path, net, optimizer, epoch=-1)
+
+
+def sameSnapshot(a, b):
+	return (a[0].keys() == b[0].keys() and all(np.array_equal(a[0][k], b[0][k]) for k in a[0])
+		and a[1].keys() == b[1].keys() and all(np.array_equal(a[1][k], b[1][k]) for k in a[1]) and a[2:] == b[2:])
+
+
+def test_mismatchedScheduleChangesNothing(tmp_path):
+	net, optimizer, schedule, _ = makeRun(1, Adam, False)
+	path = tmp_path / "c.h5"
+	saveCheckpoint(path, net, optimizer, schedule, epoch=1)
+
+	net, optimizer, _, _ = makeRun(2, Adam, False)
+	other = LinearWarmup(4, after=CosineAnnealing(10, per="step"), per="step").setupOn(optimizer)
+	before, t = snapshot(net, optimizer), optimizer.t
+	with pytest.raises(ValueError, match="was saved with") as info:
+		loadCheckpoint(path, net, optimizer, other)
+	assert str(path) in str(info.value)
+	assert sameSnapshot(before, snapshot(net, optimizer)) and other.t == 0 and optimizer.t == t
+
+
+def test_mismatchedOptimizerChangesNothing(tmp_path):
+	net, optimizer, schedule, _ = makeRun(1, Adam, False)
+	path = tmp_path / "c.h5"
+	saveCheckpoint(path, net, optimizer, schedule, epoch=1)
+
+	net, _, _, _ = makeRun(2, Adam, False)
+	elsewhere = Sequential()
+	elsewhere.extend([Linear(5, 3)])
+	optimizer = Adam(1e-2).setupOn(elsewhere)
+	schedule = LinearWarmup(3, after=CosineAnnealing(10, per="step"), per="step").setupOn(optimizer)
+	before = snapshot(net, optimizer)
+	with pytest.raises(ValueError, match="does not match the optimizer") as info:
+		loadCheckpoint(path, net, optimizer, schedule)
+	assert str(path) in str(info.value)
+	assert sameSnapshot(before, snapshot(net, optimizer))
+
+
+def test_netAloneLoadsFromACheckpoint(tmp_path):
+	net, optimizer, schedule, _ = makeRun(1, Adam, False)
+	path = tmp_path / "c.h5"
+	saveCheckpoint(path, net, optimizer, schedule, epoch=3)
+
+	fresh = makeRun(2, Adam, False)[0]
+	assert loadCheckpoint(path, fresh) == 3
+	assert all(np.array_equal(a.data.get(), b.data.get()) for a, b in zip(net.getVarTable(), fresh.getVarTable()))
+	saveCheckpoint(path, net, optimizer, epoch=3)
+	with pytest.raises(ValueError, match="holds no schedule but one was given"):
+		loadCheckpoint(path, fresh, optimizer, schedule)
+	with pytest.raises(ValueError, match="schedule needs the optimizer"):
+		loadCheckpoint(path, fresh, None, schedule)
+
+
+def test_checkpointRecordsWhatTheCallerDescribes(tmp_path):
+	net, optimizer, schedule, _ = makeRun(1, Adam, False)
+	meta = {"architecture": {"kind": "mlp", "inshape": [5], "classes": 3, "hidden": [7]}}
+	saveCheckpoint(tmp_path / "c.h5", net, optimizer, schedule, epoch=1, meta=meta)
+	assert readCheckpointInfo(tmp_path / "c.h5")["meta"] == meta
+	with pytest.raises(TypeError, match="meta must be a JSON-serializable dict"):
+		saveCheckpoint(tmp_path / "c.h5", net, optimizer, schedule, epoch=1, meta={"f": object()})
+
+
+def test_loadMessagesNameTheFile(tmp_path):
+	net, optimizer, schedule, _ = makeRun(1, Adam, False)
+	path = tmp_path / "c.h5"
+	saveCheckpoint(path, net, optimizer, schedule, epoch=1)
+	other = Sequential()
+	other.extend([Linear(5, 3)])
+	with h5py.File(path, "r") as f:
+		with pytest.raises(ValueError, match="does not match the module") as info:
+			other.loadFrom(f["net"])
+		assert str(path) in str(info.value) and "<group>" not in str(info.value)
+		with pytest.raises(ValueError, match="was saved with") as info:
+			LinearWarmup(4, per="step").setupOn(optimizer).loadFrom(f["schedule"])
+		assert str(path) in str(info.value)
+
+
+def test_argumentsOfTheWrongKindAreTypeErrors(tmp_path):
+	net, optimizer, schedule, _ = makeRun(1, Adam, False)
+	path = tmp_path / "c.h5"
+	saveCheckpoint(path, net, optimizer, schedule, epoch=1)
+	with pytest.raises(TypeError, match="loadCheckpoint: net must be a Module, got str"):
+		loadCheckpoint(path, "net")
+	with pytest.raises(TypeError, match="loadCheckpoint: optimizer must be an Optimizer or None, got Sequential"):
+		loadCheckpoint(path, net, net)

@@ -37,10 +37,14 @@ class LinearWarmup(Schedule):
 		return self.startFactor + (1.0 - self.startFactor) * t / self.warmup if t < self.warmup else 1.0
 
 
-	def loadFrom(self, group, source="<group>"):
-		super().loadFrom(group, source)
-		if self.after is not None:
-			self.after.baseLR = self.baseLR
+	def prepareLoad(self, group, source=None):
+		restore = super().prepareLoad(group, source)
+
+		def apply():
+			restore()
+			if self.after is not None:
+				self.after.baseLR = self.baseLR
+		return apply
 
 
 	def hyperparams(self):

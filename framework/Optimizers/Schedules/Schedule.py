@@ -8,6 +8,11 @@ onStep() after every update and onEpoch() after every epoch; only the one
 matching `per` moves the counter.
 """
 import json
+import math
+
+import numpy as np
+
+from framework import Files
 
 
 class Schedule:
@@ -89,24 +94,42 @@ class Schedule:
 		group.attrs["hyperparams"] = json.dumps(self.hyperparams(), sort_keys=True)
 		group.attrs["t"] = self.t
 		group.attrs["baseLR"] = self.baseLR if self.baseLR is not None else float("nan")
+		Files.seal(group)
 
 
-	def loadFrom(self, group, source="<group>"):
+	def loadFrom(self, group, source=None):
 		"""Restores t and the base rate; a different schedule class or hyperparameters is an error."""
-		who = "%s.load" % type(self).__name__
+		self.prepareLoad(group, source)()
+
+
+	def prepareLoad(self, group, source=None):
+		"""Reads and checks a saved schedule without changing this one; returns a function of no arguments that applies it."""
+		who, source = "%s.load" % type(self).__name__, Files.sourceOf(group, source)
 		if group.attrs.get("format") != "framework.Schedule":
 			raise ValueError("%s: %r holds no schedule (format %r)" % (who, source, group.attrs.get("format")))
+		Files.checkSeal(group, who, source)
 
 		saved = group.attrs["class"]
 		if saved != type(self).__name__:
 			raise ValueError("%s: %r holds a %s schedule, expected %s" % (who, source, saved, type(self).__name__))
 
-		savedParams, params = json.loads(group.attrs["hyperparams"]), json.loads(json.dumps(self.hyperparams(), sort_keys=True))
+		savedParams = Files.readJson(group, "hyperparams", who, source)
+		params = json.loads(json.dumps(self.hyperparams(), sort_keys=True))
 		if savedParams != params:
 			raise ValueError("%s: %r was saved with %s, this schedule has %s" % (who, source, savedParams, params))
 
-		self.t, self.baseLR = int(group.attrs["t"]), float(group.attrs["baseLR"])
-		self.apply()
+		t, baseLR = group.attrs["t"], float(group.attrs["baseLR"])
+		if not isinstance(t, (int, np.integer)) or t < 0:
+			raise ValueError("%s: %r holds a counter %r, expected a non-negative integer" % (who, source, t))
+		if not (math.isnan(baseLR) or (math.isfinite(baseLR) and baseLR >= 0)):
+			raise ValueError("%s: %r holds a base rate %r, expected a finite number >= 0" % (who, source, baseLR))
+
+		def apply():
+			# NaN marks a schedule saved before setupOn: it has no base rate yet
+			self.t, self.baseLR = int(t), None if math.isnan(baseLR) else baseLR
+			if self.baseLR is not None:
+				self.apply()
+		return apply
 
 
 	def __repr__(self):
