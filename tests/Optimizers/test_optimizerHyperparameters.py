@@ -7,6 +7,7 @@ import pytest
 
 import framework.Optimizers as Optimizers
 from docs_helpers import API, parseTable, sameDefault, sections, unquote
+from framework import Files
 from framework.Cli import Args
 from framework.Cli.CliError import CliError
 from framework.Optimizers import Adam, Optimizer, RMSProp, Rprop, SGD
@@ -104,6 +105,9 @@ def savedFile(tmp_path, edit):
 	opt.save(path)
 	with h5py.File(path, "r+") as f:
 		edit(f)
+		# re-seal and re-stamp, as a deliberate edit would: the checks below are the ones behind the checksums
+		Files.seal(f)
+	Files.stampFile(path)
 	return path, var
 
 
@@ -118,8 +122,9 @@ def editHyper(**changes):
 @pytest.mark.parametrize("changes, error, match", [
 	(dict(alpha=5), ValueError, r"alpha must lie in \[0, 1\), got 5.0"),
 	(dict(epsilon=-1), ValueError, r"epsilon must lie in \(0, inf\]"),
-	(dict(alpha="abc"), TypeError, "alpha must be a real number, got 'abc'"),
-	(dict(centered="yes"), TypeError, "centered must be True or False"),
+	# a wrong type read from a file makes the file corrupt: a ValueError that still gives the reason
+	(dict(alpha="abc"), ValueError, "alpha must be a real number, got 'abc'"),
+	(dict(centered="yes"), ValueError, "centered must be True or False"),
 	(dict(nonsense=1), ValueError, "are not those of RMSProp"),
 ], ids=["alpha5", "epsilonNegative", "alphaText", "centeredText", "unknown"])
 def test_an_edited_file_is_refused_naming_it_and_changes_nothing(tmp_path, changes, error, match):
