@@ -160,7 +160,7 @@ def showOption(key, value):
 		return " ".join("--opt %s=%s" % item for item in sorted(value.items())) or "no --opt"
 	if key == "global_state":
 		return "--global-state" if value else "--no-global-state"
-	return "%s %s" % (OPTION_FLAGS[key], value)
+	return "%s %s" % (OPTION_FLAGS[key], value) if value is not None else "no %s" % OPTION_FLAGS[key]
 
 
 def checkSameOptions(checkpoint, args, opts):
@@ -184,7 +184,7 @@ def resume(checkpoint, session, args):
 
 	Extending a run (--epochs larger than the first run's) stretches the schedule: the schedule is the one the new
 	--epochs describes, continued from the step the checkpoint reached, as a PyTorch user rebuilding
-	CosineAnnealingLR(T_max=new) with last_epoch=done would get. The file's schedule is therefore loaded into one
+	CosineAnnealingLR(T_max=new, last_epoch=done - 1) would get. The file's schedule is therefore loaded into one
 	built for the epochs it was saved with, and only its counter carries over.
 	"""
 	from framework.Handlers import loadCheckpoint, readCheckpointInfo
