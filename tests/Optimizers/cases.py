@@ -1,6 +1,6 @@
 """The registry of optimizer cases (every optimizer and its option combinations) with numpy transcriptions.
 
-Each Case names a class, its constructor arguments, the numpy transcription of DESIGN section 5's formula
+Each Case names a class, its constructor arguments, the numpy transcription of its formula (its docs page's Math section)
 (`reference(opt, p, g, state, lr, mult)` -> new p; updates the state dict in place; lr is already
 learnRate x var.learnRate; mult carries the variable's momRate and weightDecay multipliers), a random
 valid state for the kernel tests, and the settings for the training tests.
@@ -16,7 +16,7 @@ from framework.Optimizers import AdaDelta, AdaGrad, Adam, MomentumSGD, NesterovS
 Case = namedtuple("Case", ["id", "cls", "kwargs", "fitLr", "torch"])
 
 
-# --- numpy transcriptions of DESIGN section 5 ---------------------------------------------------------------
+# --- numpy transcriptions of the optimizers' formulas -------------------------------------------------------
 
 def refSGD(o, p, g, s, lr, mult):
 	return p - lr * g
