@@ -371,3 +371,71 @@ def test_cliImportsInsideFunctionsSayWhy():
 	hidden = sorted({"%s imports %s" % (module, target) for module, entries in _cliImports().items()
 		for target, nested, commented in entries if nested and not commented})
 	assert not hidden, "imports inside functions without a comment saying why: %s" % hidden
+
+
+# --- plots --------------------------------------------------------------------------------------------------------
+
+def _history(epochs):
+	return [{"epoch": e, "train_loss": 1.0 / e, "test_loss": 1.2 / e, "train_acc": 0.5, "test_acc": 0.4,
+		"learn_rate": 1e-3 * (epochs - e + 1) / epochs, "seconds": 0.1} for e in range(1, epochs + 1)]
+
+
+def _visibleTicks(ax):
+	low, high = ax.get_xlim()
+	return [t for t in ax.get_xticks() if low <= t <= high]
+
+
+@pytest.mark.parametrize("epochs", [1, 2, 7, 30])
+def test_trainingPlotHasWholeEpochTicksMarkersAndALearningRatePanel(epochs):
+	from framework.Cli import Plot
+
+	fig = Plot.trainingFigure(_history(epochs), "title")
+	try:
+		lrAxes = [ax for ax in fig.axes if "learnRate" in ax.get_ylabel()]
+		assert len(lrAxes) == 1
+		assert [list(line.get_ydata()) for line in lrAxes[0].get_lines()] == [[row["learn_rate"] for row in _history(epochs)]]
+		for ax in fig.axes:
+			ticks = _visibleTicks(ax)
+			assert ticks and all(float(t).is_integer() for t in ticks), ticks
+			low, high = ax.get_xlim()
+			assert low < 1 and high > epochs
+			if epochs <= 10:
+				assert all(line.get_marker() not in (None, "None", "") and line.get_markersize() > 0 for line in ax.get_lines())
+	finally:
+		Plot.pyplot().close(fig)
+
+
+def test_comparisonPlotOfOneEpochShowsMarkersAndSkipsAnOptimizerWithoutEpochs():
+	from framework.Cli import Plot
+
+	fig = Plot.comparisonFigure({"SGD": _history(1), "Adam": _history(1), "Broken": []}, "title")
+	try:
+		ax, = fig.axes
+		assert [line.get_label() for line in ax.get_lines()] == ["SGD", "Adam"]
+		assert all(line.get_marker() not in (None, "None", "") and line.get_markersize() > 0 for line in ax.get_lines())
+		assert all(float(t).is_integer() for t in _visibleTicks(ax))
+	finally:
+		Plot.pyplot().close(fig)
+
+
+def test_trajectoryPlotMarksStartAndEndClipsToTheWindowAndTitlesTheFormula():
+	from framework.Cli import Plot
+	from framework.Cli.Functions import FUNCTIONS
+
+	fn = FUNCTIONS["quadratic"]
+	runaway = np.array([fn.start, (0.0, 0.0), (100.0, -100.0)])      # leaves the window
+	fig = Plot.trajectoryFigure([(fn, {"SGD": runaway, "Adam": np.array([fn.start, (-1.0, 0.5)])})])
+	try:
+		ax = fig.axes[0]
+		assert ax.get_xlim() == fn.xlim and ax.get_ylim() == fn.ylim
+		assert all(line.get_clip_on() for line in ax.get_lines())
+		assert "$" in ax.get_title() and "x_1" in ax.get_title()
+
+		points = {(float(line.get_xdata()[0]), float(line.get_ydata()[0])): line for line in ax.get_lines() if len(line.get_xdata()) == 1}
+		assert tuple(fn.start) in points and points[tuple(fn.start)].get_marker() == "o"
+		assert (100.0, -100.0) in points and (-1.0, 0.5) in points            # one end marker per path
+
+		labels = [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+		assert {"SGD", "Adam", "start"} <= set(labels) and not ax.get_legend()  # one shared legend, outside the panels
+	finally:
+		Plot.pyplot().close(fig)
