@@ -33,6 +33,7 @@ EXPECTED_SKIPS = {
 # Pages whose examples need an optional extra (skipped where it is not installed).
 EXPECTED_REQUIRES = {
 	"guides/getting-started.md": ["sklearn"],  # loadDigits reads scikit-learn's bundled digits
+	"api/Datasets/loadDigits.md": ["sklearn"],
 }
 
 # A standalone block runs in a fresh interpreter; pinned too, so none is lost.
@@ -280,3 +281,27 @@ def test_mkdocs_build_strict(tmp_path):
 		cwd=ROOT, capture_output=True, text=True, timeout=300, env=dict(os.environ, NO_MKDOCS_2_WARNING="1")
 	)
 	assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _repositoryTextFiles():
+	try:
+		listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+		paths = [ROOT / name for name in listed]
+	except (OSError, subprocess.CalledProcessError):
+		skip = {".git", ".venv", ".venv-ci", "site", "build", "__pycache__"}
+		paths = [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+	return [p for p in paths if p.suffix in (".py", ".md", ".yml", ".toml", ".cfg", ".ini", ".txt", ".c", ".h", ".js", "") and p.is_file()]
+
+
+def test_nothing_refers_to_documents_outside_the_repository():
+	# The project's own docs carry what matters: a reader cannot look up a document that is not in the repository.
+	# (The words are assembled here so that this test does not find itself.)
+	pattern = re.compile(r"\b%s\b|%s documents?" % ("DES" + "IGN", "seed"))
+	found = []
+	for path in _repositoryTextFiles():
+		try:
+			text = path.read_text(encoding="utf-8")
+		except UnicodeDecodeError:
+			continue
+		found += ["%s:%d: %s" % (path.relative_to(ROOT), text.count("\n", 0, m.start()) + 1, m.group(0)) for m in pattern.finditer(text)]
+	assert not found, "references to documents that are not in the repository: %s" % found

@@ -114,10 +114,7 @@ def run(args):
 		session.trainer.epoch = loadCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, session.history)
 		print("resumed from %s at epoch %d" % (checkpoint, session.trainer.epoch))
 
-	print("training %s (%d parameters) on %s (%d train / %d test) with %s, %s, %s, %s" % (
-		args.net, session.net.numOfParams(), args.dataset, session.xTrain.shape[0], session.xTest.shape[0],
-		describe(session.optimizer), Args.scheduleText(args.schedule), Args.plural(args.epochs, "epoch"), batchText(args)
-	))
+	print(header(args, session))
 
 	try:
 		while len(session.history) < args.epochs:
@@ -140,6 +137,14 @@ def run(args):
 	))
 	print("wrote %s, %s, %s in %s" % (CHECKPOINT, HISTORY, PLOT, args.out))
 	return 0
+
+
+def header(args, session):
+	"""The line a run starts with: net, data, optimizer, schedule, epochs, batch (the docs check their copy of it)."""
+	return "training %s (%d parameters) on %s (%d train / %d test) with %s, %s, %s, %s" % (
+		args.net, session.net.numOfParams(), args.dataset, session.xTrain.shape[0], session.xTest.shape[0],
+		describe(session.optimizer), Args.scheduleText(args.schedule), Args.plural(args.epochs, "epoch"), batchText(args)
+	)
 
 
 def describe(optimizer):
