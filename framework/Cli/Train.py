@@ -103,8 +103,8 @@ class Run:
 
 
 def run(args):
-	Args.prepareOut(args.out)
 	opts = Args.parseOpts(args.opt)
+	Args.prepareOut(args.out)
 	session = Run(args, args.optimizer, opts)
 	checkpoint = os.path.join(args.out, CHECKPOINT)
 
