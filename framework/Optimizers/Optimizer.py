@@ -37,9 +37,7 @@ FORMAT, VERSION = "framework.Optimizer", 1
 
 
 class Optimizer:
-	learnRate = Hyperparameter(
-		low=0.0, doc="The step size; it may change between steps (`opt.learnRate = ...`), which is what schedules do."
-	)
+	learnRate = Hyperparameter(low=0.0)  # required here; each optimizer redeclares it with its default
 	tuned = {}
 
 
