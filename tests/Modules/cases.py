@@ -82,6 +82,18 @@ MODULE_CASES = [
 	_case("Embedder", Modules.Embedder, lambda rng: (
 		Modules.Embedder(5, 3).calcMode(np.float64), gpuarray.to_gpu(np.array([[0, 2, 2, 4], [4, 1, 2, 0]], dtype=np.int32))
 	), "intInput"),
+] + [
+	_case("RNN-%s-%s" % (mode, direction), Modules.RNN, (lambda mode, direction: lambda rng: _single(
+		Modules.RNN(2, 3, mode=mode, direction=direction), rng, 3, 2, 2
+	))(mode, direction))
+	for mode in ("lstm", "gru", "relu", "tanh") for direction in ("uni", "bi")
+] + [
+	_case("RNN-gru-2layers-bi-last", Modules.RNN, lambda rng: _single(
+		Modules.RNN(2, 3, layers=2, mode="gru", direction="bi", getSequences=False), rng, 3, 2, 2
+	)),
+	_case("RNN-lstm-2layers-dropout", Modules.RNN, lambda rng: _single(
+		Modules.RNN(2, 3, layers=2, dropout=0.4), rng, 3, 2, 2
+	), "randomTrain"),
 ]
 
 
