@@ -90,9 +90,10 @@ def makeSchedule(name, epochs, stepsPerEpoch):
 
 
 def addCommon(parser, epochs, batchSize, outDir):
-	parser.add_argument("--dataset", choices=("digits", "mnist"), default="digits", help="data set (default: digits)")
+	parser.add_argument("--dataset", choices=("digits", "mnist", "text"), default="digits",
+		help="data set (default: digits); text: a character language model on --data-file")
 	parser.add_argument("--data-dir", metavar="DIR", help="directory with mnist.npz or the four MNIST IDX files")
-	parser.add_argument("--net", choices=("mlp", "cnn"), default="mlp", help="network (default: mlp)")
+	parser.add_argument("--net", choices=("mlp", "cnn", "lstm"), default="mlp", help="network (default: mlp)")
 	parser.add_argument("--epochs", type=positiveInt, default=epochs, help="epochs (default: %d)" % epochs)
 	parser.add_argument("--batch-size", type=positiveInt, default=batchSize, help="batch size (default: %d)" % batchSize)
 	parser.add_argument("--seed", type=nonNegativeInt, default=0, help="seed for weights and shuffling (default: 0)")

@@ -1,12 +1,15 @@
 """Loads the data set a command asks for, in the layout its net takes."""
 import os
 
+from framework.Cli import Sequences
 from framework.Cli.CliError import CliError
 from framework.Datasets import loadDigits, loadMnist
 
 
 def loadData(args):
 	"""(xTrain, yTrain, xTest, yTest, inshape) for --dataset/--data-dir/--net/--subset."""
+	if args.net == "lstm" or args.dataset == "text":
+		return Sequences.loadDigitSequences(args)
 	flat = args.net == "mlp"
 	if args.dataset == "digits":
 		if args.data_dir is not None:

@@ -29,6 +29,10 @@ def buildNet(kind, inshape, classes=10, hidden=MLP_HIDDEN):
 			maps, height, width = outmaps, height // 2, width // 2
 		net.extend([Flatten(), Linear(maps * height * width, classes)])
 
+	elif kind == "lstm":
+		from framework.Cli.Sequences import buildLstm
+		return buildLstm(inshape, classes)
+
 	else:
-		raise CliError("unknown net %r; choose mlp or cnn" % (kind, ))
+		raise CliError("unknown net %r; choose mlp, cnn or lstm" % (kind, ))
 	return net

@@ -4,7 +4,7 @@ import inspect
 import os
 
 from framework import Config
-from framework.Cli import Args, Plot
+from framework.Cli import Args, Plot, Sequences
 from framework.Cli.CliError import CliError
 from framework.Cli.Data import loadData
 from framework.Cli.Nets import buildNet
@@ -39,6 +39,7 @@ def addParser(sub):
 	parser.add_argument("--schedule", choices=Args.SCHEDULES, default=DEFAULT_SCHEDULE,
 		help=Args.SCHEDULE_HELP + " (default: %s)" % DEFAULT_SCHEDULE)
 	parser.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.h5 up to --epochs")
+	Sequences.addOptions(parser)
 	parser.set_defaults(run=run)
 
 
@@ -55,6 +56,7 @@ class Run:
 		Config.setSeed(args.seed)
 		self.net = buildNet(args.net, inshape)
 		self.optimizer = Args.makeOptimizer(optimizerName, opts, DEFAULT_HYPERPARAMS.get(optimizerName))
+		Sequences.addClipping(self.optimizer, args)
 		self.optimizer.setupOn(self.net, useGlobalState=args.global_state)
 
 		stepsPerEpoch = -(-self.xTrain.shape[0] // args.batch_size)
@@ -89,6 +91,8 @@ class Run:
 def run(args):
 	from framework.Handlers import loadCheckpoint, saveCheckpoint
 
+	if args.dataset == "text":
+		return Sequences.runText(args)
 	opts = Args.parseOpts(args.opt)
 	session = Run(args, args.optimizer, opts)
 	os.makedirs(args.out, exist_ok=True)
