@@ -316,7 +316,7 @@ class RNN(Module):
 		out = gpuarray.empty((T * batch, insize), self.calctype)
 		for d, (dGx, _) in enumerate(deltas):
 			Wih = self._params(layer, d)[0]
-			Blas.gemm(dGx.reshape(T * batch, -1), Wih.data, out=out, beta=1.0 if d > 0 else 0.0)
+			Blas.gemm(dGx.reshape(T * batch, dGx.shape[2]), Wih.data, out=out, beta=1.0 if d > 0 else 0.0)
 		return out.reshape(T, batch, insize)
 
 
