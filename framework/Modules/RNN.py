@@ -111,8 +111,9 @@ elmanBackward = {
 		"rnnTanhBackward"
 	),
 	"relu": ElementwiseKernel(
-		"T *dG, const T *h, const T *dhOut, const T *dhRec", "dG[i] = h[i] > 0 ? dhOut[i] + dhRec[i] : (T)0",
-		"rnnReluBackward"
+		# where the unit is off, g * 0 rather than 0 keeps a NaN gradient, and a NaN state gives a NaN derivative
+		"T *dG, const T *h, const T *dhOut, const T *dhRec",
+		"T u = h[i], g = dhOut[i] + dhRec[i]; dG[i] = u > 0 ? g : g * (u == u ? (T)0 : u)", "rnnReluBackward"
 	),
 }
 

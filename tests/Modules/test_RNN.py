@@ -126,6 +126,34 @@ def test_nan_input_propagates(mode):
 	assert np.isfinite(out[:, 1]).all()
 
 
+@pytest.mark.parametrize("direction", DIRECTIONS)
+@pytest.mark.parametrize("mode", MODES)
+def test_nan_gradient_propagates(mode, direction):
+	"""A NaN in the incoming gradient reaches the input gradient of its sequence, even through switched-off ReLUs."""
+	rng = np.random.default_rng(0)
+	rnn = RNN(2, 3, mode=mode, direction=direction)
+	x = rng.standard_normal((4, 2, 2)).astype(np.float32)
+	out = rnn(gpuarray.to_gpu(x))
+	grad = np.ones(out.shape, np.float32)
+	grad[3, 0] = np.nan
+	dx = rnn.backward(gpuarray.to_gpu(grad)).get()
+	assert np.isnan(dx[3, 0]).all() and np.isfinite(dx[:, 1]).all()
+	assert all(np.isnan(var.grad.get()).any() for var in rnn.vars.values())
+
+
+def test_nan_gradient_passes_switched_off_relu_units():
+	rnn = RNN(2, 3, mode="relu")
+	for name, var in rnn.vars.items():
+		var.set(np.full(var.shape, -1.0 if name == "bias_ih_l0" else 0.0, np.float32))  # every unit off at every step
+	out = rnn(gpuarray.to_gpu(np.ones((2, 2, 2), np.float32)))
+	assert not out.get().any()
+	grad = np.ones(out.shape, np.float32)
+	grad[1, 0, 0] = np.nan
+	dx = rnn.backward(gpuarray.to_gpu(grad)).get()
+	assert np.isnan(dx[1, 0]).all(), "0 * NaN is NaN: the slope of 0 must not hide it"
+	assert np.isfinite(dx[:, 1]).all()
+
+
 @pytest.mark.parametrize("hook", [ClipGradValue(0.01), ClipGradNorm(0.05)], ids=["value", "norm"])
 @pytest.mark.parametrize("globalState", [True, False])
 def test_clipping_hooks_act_on_the_rnn_gradients(hook, globalState):
