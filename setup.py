@@ -7,7 +7,8 @@ setup(
 	long_description=open("README.md").read(),
 	long_description_content_type="text/markdown",
 	packages=find_packages(include=["framework", "framework.*"]),
-	package_data={"framework.Backend.Cpu": ["*.c"]},  # C sources the CPU backend compiles at run time
+	# C sources the CPU backend compiles at run time; the text the sequence examples train on
+	package_data={"framework.Backend.Cpu": ["*.c"], "framework.Datasets": ["data/*.txt"]},
 	python_requires=">=3.10",
 	install_requires=["numpy>=1.22", "h5py>=3.0"],
 	extras_require={

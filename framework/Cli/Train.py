@@ -1,6 +1,5 @@
 """`python -m framework train`: trains one net, checkpoints every epoch, writes history.csv and a plot."""
 import csv
-import inspect
 import json
 import math
 import os
@@ -9,7 +8,7 @@ import numpy as np
 
 from framework import Config
 from framework.Backend import Compilation
-from framework.Cli import Args, Plot
+from framework.Cli import Args, Plot, Sequences
 from framework.Cli.CliError import CliError
 from framework.Cli.Data import batchText, loadData
 from framework.Cli.DivergedError import DivergedError
@@ -39,6 +38,7 @@ def addParser(sub):
 		help=Args.SCHEDULE_HELP + " (default: %s)" % DEFAULT_SCHEDULE)
 	parser.add_argument("--resume", action="store_true",
 		help="continue from --out/checkpoint.h5 up to --epochs, with the options of the first run (the schedule is stretched to --epochs)")
+	Sequences.addOptions(parser)
 	parser.set_defaults(run=run)
 
 
@@ -53,6 +53,7 @@ class Run:
 		self.architecture = architectureOf(args.net, inshape)
 		self.net = buildNet(**self.architecture)
 		self.optimizer = Args.makeOptimizer(optimizerName, opts, tuned=True)
+		Sequences.addClipping(self.optimizer, args)
 		self.optimizer.setupOn(self.net, useGlobalState=args.global_state)
 
 		self.stepsPerEpoch = -(-self.xTrain.shape[0] // args.batch_size)
@@ -108,6 +109,8 @@ def announceCompiles():
 def run(args):
 	announceCompiles()
 	Args.applyThreads(args)
+	if args.dataset == "text":
+		return Sequences.runText(args)
 	opts = Args.parseOpts(args.opt)
 	Args.prepareOut(args.out)
 	checkpoint = os.path.join(args.out, CHECKPOINT)
@@ -159,7 +162,8 @@ def architectureOf(kind, inshape):
 # The options that make a run what it is, recorded in its checkpoint; --resume must repeat them (all but --epochs)
 OPTION_FLAGS = {
 	"dataset": "--dataset", "net": "--net", "subset": "--subset", "batch_size": "--batch-size", "seed": "--seed",
-	"global_state": "--global-state", "optimizer": "--optimizer", "opt": "--opt", "schedule": "--schedule"
+	"global_state": "--global-state", "optimizer": "--optimizer", "opt": "--opt", "schedule": "--schedule",
+	"pixels": "--pixels", "clip_value": "--clip-value", "clip_norm": "--clip-norm"
 }
 
 
@@ -221,18 +225,8 @@ def header(args, session):
 	"""The line a run starts with: net, data, optimizer, schedule, epochs, batch (the docs check their copy of it)."""
 	return "training %s (%d parameters) on %s (%d train / %d test) with %s, %s, %s, %s" % (
 		args.net, session.net.numOfParams(), args.dataset, session.xTrain.shape[0], session.xTest.shape[0],
-		describe(session.optimizer), Args.scheduleText(args.schedule), Args.plural(args.epochs, "epoch"), batchText(args)
+		Args.describe(session.optimizer), Args.scheduleText(args.schedule), Args.plural(args.epochs, "epoch"), batchText(args)
 	)
-
-
-def describe(optimizer):
-	"""Class name with the hyperparameters that differ from the class defaults (learnRate always)."""
-	defaults = {name: p.default for name, p in inspect.signature(type(optimizer).__init__).parameters.items()}
-	shown = [
-		"%s=%s" % (name, value) for name, value in optimizer.getHyperparameters().items()
-		if name == "learnRate" or defaults.get(name, inspect.Parameter.empty) != value
-	]
-	return "%s(%s)" % (type(optimizer).__name__, ", ".join(shown))
 
 
 def writeOutputs(args, history):
