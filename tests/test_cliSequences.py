@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from framework.__main__ import main
-from framework.Cli.Args import buildParser
+from framework.Cli.Parser import buildParser
 from framework.Cli.Train import Run
 from framework.Optimizers.Hooks import ClipGradNorm, ClipGradValue
 

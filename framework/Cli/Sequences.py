@@ -56,15 +56,12 @@ def addClipping(optimizer, args):
 
 
 def loadSequences(args):
-	"""(xTrain, yTrain, xTest, yTest, inshape) for --net lstm: batch-major (N, steps, features) sequences."""
+	"""(xTrain, yTrain, xTest, yTest) for --net lstm: batch-major (N, steps, features) sequences."""
 	if args.dataset == "text":
 		raise CliError("--dataset text works with the train command only")
 	if args.dataset != "digits":
 		raise CliError("--net lstm reads the built-in digits as sequences; use --dataset digits")
-	xTrain, yTrain, xTest, yTest = loadDigitSequences(byPixel=getattr(args, "pixels", False))
-	if args.subset is not None:
-		xTrain, yTrain = xTrain[:args.subset], yTrain[:args.subset]
-	return xTrain, yTrain, xTest, yTest, xTrain.shape[1:]
+	return loadDigitSequences(byPixel=getattr(args, "pixels", False))
 
 
 def buildCharModel(vocabulary, hidden=LSTM_HIDDEN):
