@@ -4,6 +4,7 @@ import numpy as np
 from framework import Config
 from framework.Backend.Cpu import Rng
 from framework.Backend.Cpu.Array import Array, alignedEmpty
+from framework.Backend.Cpu.Collective import collectiveInPlace
 from framework.Backend.Cpu.Blas import gemm, gemv, sumOnMatrix
 from framework.Backend.Cpu.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
 from framework.Backend.Cpu.Rng import fillUniform, fillNormal

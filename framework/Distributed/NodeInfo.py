@@ -1,0 +1,141 @@
+"""One process's place in a data-parallel job, and the collectives training needs, over mpi4py.
+
+Every rank holds the whole net; each computes gradients on its share of the batch and the
+optimizer averages them with one all-reduce before the step, so every rank makes the same step.
+"""
+import numbers
+import os
+
+import numpy as np
+
+from framework import Config
+from framework.Backend import gpuarray
+from framework.Backend.Collective import runInPlace
+from framework.Distributed import Faults, Launch
+
+# Overrides the CUDA-awareness the MPI library reports: "1" passes device memory to MPI, "0" stages through host
+CUDA_AWARE_VARIABLE = "FRAMEWORK_MPI_CUDA_AWARE"
+
+
+class NodeInfo:
+	"""NodeInfo(comm=None): rank, size, localRank, isRoot; broadcast, allReduceSum, allReduceMean, meanValue, barrier.
+
+	comm is an mpi4py intracommunicator (MPI.COMM_WORLD when None). Made with more than one process, it
+	makes an uncaught exception on any rank abort the whole job, and ranks sharing a host use different GPUs.
+	"""
+
+	def __init__(self, comm=None):
+		MPI = Launch.importMpi("NodeInfo")
+		if comm is None:
+			comm = MPI.COMM_WORLD
+		elif not isinstance(comm, MPI.Intracomm):
+			raise TypeError("NodeInfo: comm must be an mpi4py intracommunicator such as MPI.COMM_WORLD, got %s" % type(comm).__name__)
+
+		self.MPI, self.comm = MPI, comm
+		self.rank, self.size = comm.Get_rank(), comm.Get_size()
+		self.isRoot = self.rank == 0
+
+		# Ranks that share memory share a host: their order there picks each one's GPU
+		local = comm.Split_type(MPI.COMM_TYPE_SHARED, key=self.rank)
+		self.localRank, self.localSize = local.Get_rank(), local.Get_size()
+		local.Free()
+
+		self.deviceAware = self.cudaAware()
+		if self.localSize > 1:
+			Config.setDevice(self.localRank)
+		if self.size > 1:
+			Faults.abortOnUncaught(comm)
+
+
+	def __repr__(self):
+		return "NodeInfo(rank=%d, size=%d, localRank=%d)" % (self.rank, self.size, self.localRank)
+
+
+	def cudaAware(self):
+		"""Whether the MPI library reads device memory: FRAMEWORK_MPI_CUDA_AWARE, else its memory allocation kinds."""
+		forced = os.environ.get(CUDA_AWARE_VARIABLE, "").strip()
+		if forced in ("0", "1"):
+			return forced == "1"
+		try:
+			kinds = self.comm.Get_info().Get("mpi_memory_alloc_kinds") or ""  # MPI 4.1: e.g. "mpi,system,cuda:device"
+		except (NotImplementedError, self.MPI.Exception):
+			return False
+		return any(kind.split(":")[0] == "cuda" for kind in kinds.split(","))
+
+
+	# --- arrays, in place --------------------------------------------------------------------------------
+
+	def broadcast(self, ary, root=0):
+		"""Copies root's ary into ary on every rank; returns ary."""
+		self.checkArray(ary, "broadcast")
+		if isinstance(root, (bool, np.bool_)) or not isinstance(root, numbers.Integral) or not 0 <= root < self.size:
+			raise ValueError("NodeInfo.broadcast: root must be a rank in [0, %d), got %r" % (self.size, root))
+
+		if self.size > 1 and ary.size > 0:
+			runInPlace(ary, lambda buf: self.comm.Bcast(buf, root=int(root)), self.deviceAware)
+		return ary
+
+
+	def allReduceSum(self, ary):
+		"""Replaces ary on every rank by the element-wise sum over the ranks; returns ary."""
+		self.checkArray(ary, "allReduceSum")
+		if self.size > 1 and ary.size > 0:
+			runInPlace(ary, self.sumInto, self.deviceAware)
+		return ary
+
+
+	def allReduceMean(self, ary):
+		"""Replaces ary on every rank by the element-wise mean over the ranks; returns ary."""
+		self.checkArray(ary, "allReduceMean")
+		if ary.dtype.kind != "f":
+			raise TypeError("NodeInfo.allReduceMean: expected a float array, got %s" % ary.dtype)
+
+		if self.size > 1 and ary.size > 0:
+			runInPlace(ary, self.meanInto, self.deviceAware)
+		return ary
+
+
+	def sumInto(self, buf):
+		self.comm.Allreduce(self.MPI.IN_PLACE, buf, op=self.MPI.SUM)
+
+
+	def meanInto(self, buf):
+		self.comm.Allreduce(self.MPI.IN_PLACE, buf, op=self.MPI.SUM)
+		buf *= 1.0 / self.size
+
+
+	def checkArray(self, ary, what):
+		if not gpuarray.isArray(ary):
+			raise TypeError("NodeInfo.%s: expected a backend array (gpuarray), got %s" % (what, type(ary).__name__))
+
+
+	# --- host values ---------------------------------------------------------------------------------------
+
+	def meanValue(self, x):
+		"""The mean of a host number over the ranks, as a float, on every rank."""
+		if isinstance(x, (bool, np.bool_, str, bytes)) or np.ndim(x) != 0 or not np.isrealobj(x):
+			raise TypeError("NodeInfo.meanValue: expected a real number, got %r" % (x, ))
+		if self.size == 1:
+			return float(x)
+		return self.comm.allreduce(float(x), op=self.MPI.SUM) / self.size
+
+
+	def allGather(self, obj):
+		"""[obj of rank 0, obj of rank 1, ...] on every rank (any picklable object)."""
+		return self.comm.allgather(obj)
+
+
+	def barrier(self):
+		"""Returns once every rank has called it."""
+		self.comm.Barrier()
+
+
+	# --- splitting work ------------------------------------------------------------------------------------
+
+	def shard(self, total):
+		"""(start, stop) of this rank's rows when `total` rows are split in rank order, sizes differing by at most one."""
+		if isinstance(total, (bool, np.bool_)) or not isinstance(total, numbers.Integral) or total < 0:
+			raise ValueError("NodeInfo.shard: total must be a non-negative int, got %r" % (total, ))
+		base, extra = divmod(int(total), self.size)
+		start = self.rank * base + min(self.rank, extra)
+		return start, start + base + (self.rank < extra)
