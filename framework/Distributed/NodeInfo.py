@@ -3,6 +3,7 @@
 Every rank holds the whole net; each computes gradients on its share of the batch and the
 optimizer averages them with one all-reduce before the step, so every rank makes the same step.
 """
+import hashlib
 import numbers
 import os
 
@@ -11,6 +12,7 @@ import numpy as np
 from framework import Config
 from framework.Backend import gpuarray
 from framework.Backend.Collective import runInPlace
+from framework.Backend.SharedArray import ALIGN_BYTES
 from framework.Distributed import Faults, Launch
 
 # Overrides the CUDA-awareness the MPI library reports: "1" passes device memory to MPI, "0" stages through host
@@ -128,6 +130,57 @@ class NodeInfo:
 	def barrier(self):
 		"""Returns once every rank has called it."""
 		self.comm.Barrier()
+
+
+	# --- replicas of one model (what the optimizer calls) -----------------------------------------------------
+
+	def checkSameOnAllRanks(self, who, description):
+		"""Raises the same ValueError on every rank unless every rank passed an equal description (a list of tuples).
+
+		One allgather of a digest; only on a mismatch a second one gathers the descriptions, so that the message
+		can name the first difference. Every rank takes the same branch, so none is left waiting.
+		"""
+		digest = hashlib.sha256(repr(description).encode()).hexdigest()
+		digests = self.allGather(digest)
+		if all(d == digests[0] for d in digests):
+			return
+
+		descriptions = self.allGather(description)
+		bad = next(r for r, d in enumerate(digests) if d != digests[0])
+		first, other = descriptions[0], descriptions[bad]
+		k = next((k for k, (a, b) in enumerate(zip(first, other)) if a != b), min(len(first), len(other)))
+		raise ValueError("%s: the ranks set up different models: at entry %d rank 0 has %s but rank %d has %s (%d against %d entries)" % (
+			who, k, first[k] if k < len(first) else "nothing", bad, other[k] if k < len(other) else "nothing", len(first), len(other)
+		))
+
+
+	def averageGradients(self, groups):
+		"""Averages the gradients an optimizer step launches over: one all-reduce per contiguous run of the global
+		buffer (one per dtype unless frozen variables sit between runs), one per variable in local state.
+
+		groups: objects with .grad (the variable's gradient, or the whole global buffer) and .range (None, or the
+		slice of the buffer the group covers). Frozen variables belong to no group and are not reduced.
+		"""
+		runs = {}  # id(buffer) -> (buffer, [[start, stop], ...])
+		for group in groups:
+			if group.range is None:
+				self.allReduceMean(group.grad)
+			else:
+				runs.setdefault(id(group.grad), (group.grad, []))[1].append([group.range.start, group.range.stop])
+
+		for buffer, ranges in runs.values():
+			# Groups of one buffer are separated by alignment padding only, unless a frozen variable sits between them:
+			# it takes at least one whole alignment block, so a gap shorter than a block holds no variable
+			block = ALIGN_BYTES // buffer.dtype.itemsize
+			ranges.sort()
+			merged = [ranges[0]]
+			for start, stop in ranges[1:]:
+				if start - merged[-1][1] < block:
+					merged[-1][1] = stop
+				else:
+					merged.append([start, stop])
+			for start, stop in merged:
+				self.allReduceMean(buffer[start:stop])
 
 
 	# --- splitting work ------------------------------------------------------------------------------------
