@@ -14,9 +14,9 @@ from framework.Backend import gpuarray
 from framework.Backend.Kernels import ElementwiseKernel, ReductionKernel
 
 
-# The epoch sum lives on the device so that queryError=False never waits for it.
-accumulateError = ElementwiseKernel(
-	"double *acc, const double *err, double weight", "acc[i] += weight * err[i]", "costAccumulateError"
+# The epoch sums (of the error and of the metric) live on the device so that a training step never waits for them.
+accumulateWeighted = ElementwiseKernel(
+	"double *acc, const double *value, double weight", "acc[i] += weight * value[i]", "costAccumulateWeighted"
 )
 
 # A classifier's validation metric: the share of rows whose largest logit is not the label (NaN for a bad label).
@@ -46,8 +46,8 @@ class Cost:
 	"""error, grad = cost(pred, target); grad = dL/d(pred) of the mean loss L; see the module docstring."""
 
 	def __init__(self):
-		self.accumErr = None
-		self.totalSamples = 0
+		self.accumErr, self.accumVal = None, None
+		self.totalSamples, self.valSamples = 0, 0
 		self.error, self.devErr, self.grad = None, None, None
 
 
@@ -68,7 +68,7 @@ class Cost:
 		self.devErr = self.calcError(pred, target)
 		if self.accumErr is None:
 			self.accumErr = gpuarray.zeros((1, ), np.float64)
-		accumulateError(self.accumErr, self.devErr, float(pred.shape[0]))
+		accumulateWeighted(self.accumErr, self.devErr, float(pred.shape[0]))
 		self.totalSamples += pred.shape[0]
 
 		self.grad = self.calcGrad(pred, target)
@@ -81,10 +81,22 @@ class Cost:
 		return self.error, self.grad
 
 
-	def validate(self, pred, target):
-		"""The metric on one batch: the error rate for classifiers, the error for regression costs."""
+	def validate(self, pred, target, queryValue=True):
+		"""The metric on one batch: the error rate for classifiers, the error for regression costs.
+
+		It is also added to the metric's accumulator (getMeanValue); with queryValue=False that is all, nothing is
+		read back from the device and None is returned.
+		"""
 		self.checkInput(pred, target)
-		value = float(self.calcVal(pred, target).get())
+		devVal = self.calcVal(pred, target)
+		if self.accumVal is None:
+			self.accumVal = gpuarray.zeros((1, ), np.float64)
+		accumulateWeighted(self.accumVal, devVal, float(pred.shape[0]))
+		self.valSamples += pred.shape[0]
+		if not queryValue:
+			return None
+
+		value = float(devVal.get())
 		if not math.isfinite(value):
 			self.diagnose(pred, target)
 		return value
@@ -97,10 +109,19 @@ class Cost:
 		return float(self.accumErr.get()[0]) / self.totalSamples
 
 
+	def getMeanValue(self):
+		"""Mean metric over every validate() since the last reset, each weighted by its batch size."""
+		if self.valSamples == 0:
+			return 0.0
+		return float(self.accumVal.get()[0]) / self.valSamples
+
+
 	def resetAccumulator(self):
-		if self.accumErr is not None:
-			self.accumErr.fill(0)
-		self.totalSamples = 0
+		"""Zeroes both accumulators (error and metric)."""
+		for acc in (self.accumErr, self.accumVal):
+			if acc is not None:
+				acc.fill(0)
+		self.totalSamples, self.valSamples = 0, 0
 
 
 	def calcVal(self, pred, target):
@@ -139,6 +160,12 @@ class Cost:
 			))
 
 
+	def checkHostTarget(self, target, pred):
+		"""Checks a whole numpy target once, before any of it is staged (Trainer and Validator call it per call, with the
+		first batch's prediction); regression targets need nothing beyond the device checks."""
+		pass
+
+
 	def diagnose(self, pred, target):
 		"""Called when the error is not finite; classifiers name out-of-range labels here (the kernels yield NaN for them)."""
 		pass
@@ -162,6 +189,21 @@ class LabelCost(Cost):
 
 	def calcVal(self, pred, target):
 		return errorRate(pred, target)
+
+
+	def checkHostTarget(self, target, pred):
+		"""Integer labels in [0, classes): checked on the user's array, so a bad label is named where the user put it
+		and never reaches the int32 cast of staging (which would wrap 2**33 to 0)."""
+		if target.dtype.kind not in "iu":
+			raise self.costError("expected integer labels, got %s" % target.dtype, TypeError)
+		if pred.ndim != 2 or target.ndim != 1:
+			return  # the device checks name the shapes
+		bad = np.flatnonzero((target < 0) | (target >= pred.shape[1]))
+		if bad.size > 0:
+			k = int(bad[0])
+			raise self.costError("labels must lie in [0, %d), got %d at index %d of the target array (%d bad)" % (
+				pred.shape[1], target[k], k, bad.size
+			))
 
 
 	def diagnose(self, pred, target):

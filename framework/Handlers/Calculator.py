@@ -12,8 +12,8 @@ copyInto = ElementwiseKernel("T *dst, const T *src", "dst[i] = src[i]", "calcula
 class Calculator(Handler):
 	"""Calculator(net, batchsize=128, progress=False): calc(data) -> device array, calcFromHost(data) -> numpy array.
 
-	Outputs of all batches are concatenated along the first axis; the net runs in
-	eval mode and is put back into the mode it was in.
+	Data is an array or a list of arrays, one per net input. Outputs of all batches are concatenated along the
+	first axis; the net runs in eval mode and is put back into the mode it was in.
 	"""
 
 	def __init__(self, net, batchsize=128, progress=False):
@@ -21,22 +21,25 @@ class Calculator(Handler):
 
 
 	def calc(self, data):
-		self.checkPair(data, None, True, "calc")
+		arrays, size = self.checkInputs(data, None, True, "calc")
+		wasList = isinstance(data, (list, tuple))
 		out = None
-		for (a, b), pred in self.run((data[a:b] for a, b in self.batchRanges(data.shape[0])), data.shape[0]):
+		batches = (self.netInput([ary[a:b] for ary in arrays], wasList) for a, b in self.batchRanges(size))
+		for (a, b), pred in self.run(batches, size):
 			if out is None:
-				out = gpuarray.empty((data.shape[0], ) + tuple(pred.shape[1:]), pred.dtype)
+				out = gpuarray.empty((size, ) + tuple(pred.shape[1:]), pred.dtype)
 			copyInto(out[a:b], pred)
 		return out
 
 
 	def calcFromHost(self, data):
-		self.checkPair(data, None, False, "calc")
+		arrays, size = self.checkInputs(data, None, False, "calc")
+		wasList = isinstance(data, (list, tuple))
 		out = None
-		batches = (self.stage("data", data[a:b]) for a, b in self.batchRanges(data.shape[0]))
-		for (a, b), pred in self.run(batches, data.shape[0]):
+		batches = (self.netInput(self.stageInputs(arrays, slice(a, b)), wasList) for a, b in self.batchRanges(size))
+		for (a, b), pred in self.run(batches, size):
 			if out is None:
-				out = np.empty((data.shape[0], ) + tuple(pred.shape[1:]), pred.dtype)
+				out = np.empty((size, ) + tuple(pred.shape[1:]), pred.dtype)
 			out[a:b] = pred.get()
 		return out
 

@@ -1,7 +1,10 @@
 """What Trainer, Validator and Calculator share: batching, host-to-device staging, progress bars, history.
 
-Host data (numpy) is streamed through two preallocated device buffers of one
-batch each; the last batch of an epoch may be smaller and uses a leading view of them.
+Data is one array, or a list with one array per net input (a Graph with several inputs); the arrays are
+batched together, so they must hold the same number of samples. Host data (numpy) is streamed through
+preallocated device buffers of one batch each (per input and for the target); the last batch of an epoch may be
+smaller and uses a leading view of them. A batch size larger than the data means one batch of the whole data:
+the buffers never hold more rows than the data has.
 """
 import sys
 import time
@@ -13,10 +16,10 @@ from framework.Backend import gpuarray
 
 class Handler:
 	def __init__(self, net, batchsize=128, progress=True):
-		if not isinstance(batchsize, int) or batchsize < 1:
+		if isinstance(batchsize, bool) or not isinstance(batchsize, (int, np.integer)) or batchsize < 1:
 			raise ValueError("%s: batchsize must be a positive int, got %r" % (type(self).__name__, batchsize))
 
-		self.net, self.batchsize, self.progress = net, batchsize, progress
+		self.net, self.batchsize, self.progress = net, int(batchsize), progress
 		self.history = []
 		self.buffers = {}
 
@@ -28,33 +31,67 @@ class Handler:
 		return [(start, min(start + self.batchsize, size)) for start in range(0, size, self.batchsize)]
 
 
-	def checkPair(self, data, target, onDevice, what):
-		name = type(self).__name__
-		isDevice = gpuarray.isArray(data)
-		if onDevice and not isDevice:
-			raise TypeError("%s.%s: expected device arrays (use %sFromHost for numpy data), got %s" % (
-				name, what, what, type(data).__name__
-			))
-		if not onDevice and not isinstance(data, np.ndarray):
-			raise TypeError("%s.%sFromHost: expected numpy arrays, got %s" % (name, what, type(data).__name__))
+	def checkInputs(self, data, target, onDevice, what):
+		"""Validates one call's data and target; returns the data as a list of arrays and the sample count.
 
-		if target is not None and data.shape[0] != target.shape[0]:
-			raise ValueError("%s.%s: data has %d samples but target has %d" % (name, what, data.shape[0], target.shape[0]))
-		if data.shape[0] == 0:
-			raise ValueError("%s.%s: expected at least one sample, got an empty array" % (name, what))
+		`what` is the device method's name ("train"); messages name the method that was called.
+		"""
+		method = "%s.%s" % (type(self).__name__, what if onDevice else what + "FromHost")
+		arrays = list(data) if isinstance(data, (list, tuple)) else [data]
+		if not arrays:
+			raise ValueError("%s: expected at least one data array, got an empty list" % method)
+
+		named = [("input %d" % k if len(arrays) > 1 else "data", ary) for k, ary in enumerate(arrays)]
+		named += [("target", target)] if target is not None else []
+		for label, ary in named:
+			if onDevice and not gpuarray.isArray(ary):
+				raise TypeError("%s: expected device arrays (use %sFromHost for numpy data), got %s as %s" % (
+					method, what, type(ary).__name__, label
+				))
+			if not onDevice and not isinstance(ary, np.ndarray):
+				raise TypeError("%s: expected numpy arrays, got %s as %s" % (method, type(ary).__name__, label))
+			if ary.ndim == 0:
+				raise ValueError("%s: expected arrays with a batch axis, got a 0-d %s" % (method, label))
+
+		size = arrays[0].shape[0]
+		for k, ary in enumerate(arrays[1:], 1):
+			if ary.shape[0] != size:
+				raise ValueError("%s: every input needs the same number of samples: input 0 has %d, input %d has %d" % (
+					method, size, k, ary.shape[0]
+				))
+		if target is not None and target.shape[0] != size:
+			raise ValueError("%s: data has %d samples but target has %d" % (method, size, target.shape[0]))
+		if size == 0:
+			raise ValueError("%s: expected at least one sample, got an empty array" % method)
+		return arrays, size
+
+
+	@staticmethod
+	def netInput(arrays, wasList):
+		"""What the net takes: the one array, or the list of them for a net with several inputs."""
+		return list(arrays) if wasList else arrays[0]
 
 
 	def stage(self, key, host):
-		"""Copies a host batch into the device buffer `key`, returning a view of exactly its size."""
-		# Float data follows the net's dtype; integer labels become int32, what the classification costs take
+		"""Copies a host batch into the device buffer `key`, returning a view of exactly its size.
+
+		Integer labels become int32, what the classification costs take; the caller has range-checked them on the
+		whole array first (Cost.checkHostTarget), so the cast cannot wrap.
+		"""
 		dtype = self.net.calctype if host.dtype.kind == "f" else (np.dtype(np.int32) if host.dtype.kind in "iu" else host.dtype)
 		buf = self.buffers.get(key)
-		if buf is None or buf.shape[1:] != host.shape[1:] or buf.dtype != dtype:
-			buf = self.buffers[key] = gpuarray.empty((self.batchsize, ) + host.shape[1:], dtype)
+		# A call's first batch is its largest, so the buffer has min(batchsize, data size) rows
+		if buf is None or buf.shape[0] < host.shape[0] or buf.shape[1:] != host.shape[1:] or buf.dtype != dtype:
+			buf = self.buffers[key] = gpuarray.empty(host.shape, dtype)
 
-		view = buf if host.shape[0] == self.batchsize else buf[:host.shape[0]]
+		view = buf if host.shape[0] == buf.shape[0] else buf[:host.shape[0]]
 		view.set(np.ascontiguousarray(host, dtype=dtype))
 		return view
+
+
+	def stageInputs(self, arrays, rows):
+		"""Stages rows (a slice or an index array) of every host input, each into its own buffer."""
+		return [self.stage("data%d" % k, ary[rows]) for k, ary in enumerate(arrays)]
 
 
 	# --- progress ------------------------------------------------------------------------------------------
@@ -64,7 +101,7 @@ class Handler:
 		if not self.progress or not sys.stderr.isatty():
 			return iterable
 		try:
-			from tqdm import tqdm
+			from tqdm import tqdm  # optional dependency: imported only when a bar is wanted
 		except ImportError:
 			return iterable
 		return tqdm(iterable, desc=desc, total=total, unit="batch", leave=False, dynamic_ncols=True)

@@ -6,9 +6,9 @@ class Validator(Handler):
 	"""Validator(net, cost, batchsize=128, progress=False).
 
 	validate(data, target) / validateFromHost(data, target) -> (error, metric): the
-	per-sample mean of the cost and of cost.validate() (error rate for classifiers).
-	Each call appends {"loss", "metric", "seconds"} to history. The net runs in
-	eval mode and is put back into the mode it was in.
+	per-sample mean of the cost and of cost.validate() (error rate for classifiers), accumulated on the device and
+	read once per call. Data is an array or a list of arrays, one per net input. Each call appends {"loss",
+	"metric", "seconds"} to history. The net runs in eval mode and is put back into the mode it was in.
 	"""
 
 	def __init__(self, net, cost, batchsize=128, progress=False):
@@ -17,34 +17,40 @@ class Validator(Handler):
 
 
 	def validate(self, data, target):
-		self.checkPair(data, target, True, "validate")
-		return self.run(((data[a:b], target[a:b]) for a, b in self.batchRanges(data.shape[0])), data.shape[0])
+		arrays, size = self.checkInputs(data, target, True, "validate")
+		wasList = isinstance(data, (list, tuple))
+		batches = ((self.netInput([ary[a:b] for ary in arrays], wasList), target[a:b]) for a, b in self.batchRanges(size))
+		return self.run(batches, size, target.get())
 
 
 	def validateFromHost(self, data, target):
-		self.checkPair(data, target, False, "validate")
+		arrays, size = self.checkInputs(data, target, False, "validate")
+		wasList = isinstance(data, (list, tuple))
 		batches = (
-			(self.stage("data", data[a:b]), self.stage("target", target[a:b])) for a, b in self.batchRanges(data.shape[0])
+			(self.netInput(self.stageInputs(arrays, slice(a, b)), wasList), self.stage("target", target[a:b]))
+			for a, b in self.batchRanges(size)
 		)
-		return self.run(batches, data.shape[0])
+		return self.run(batches, size, target)
 
 
-	def run(self, batches, size):
+	def run(self, batches, size, hostTarget):
 		wasTraining = self.net.train
 		self.net.evalMode()
+		self.cost.resetAccumulator()
 		start = self.clock()
 
-		totalError, totalMetric = 0.0, 0.0
 		try:
 			for data, target in self.progressBar(batches, "validate", len(self.batchRanges(size))):
 				pred = self.net(data)
-				error, _ = self.cost(pred, target)
-				totalError += float(error) * data.shape[0]
-				totalMetric += float(self.cost.validate(pred, target)) * data.shape[0]
+				if hostTarget is not None:  # the call's labels, checked once on the host with the first prediction
+					self.cost.checkHostTarget(hostTarget, pred)
+					hostTarget = None
+				self.cost(pred, target, queryError=False)
+				self.cost.validate(pred, target, queryValue=False)
 		finally:
 			if wasTraining:
 				self.net.trainMode()
 
-		result = (totalError / size, totalMetric / size)
+		result = (self.cost.getMeanError(), self.cost.getMeanValue())
 		self.history.append({"loss": result[0], "metric": result[1], "seconds": self.clock() - start})
 		return result

@@ -53,6 +53,8 @@ class Launch:
 
 class Optimizer:
 	hyperparameters = ("learnRate", )
+	# Whether update() needs every step's error: Trainer reads the loss back per step only for such an optimizer
+	needsError = False
 
 
 	def __init__(self, learnRate, nodeinfo=None):

@@ -88,6 +88,11 @@ class Rprop(Optimizer):
 		return state
 
 
+	@property
+	def needsError(self):
+		return self.variant == "iRprop+"
+
+
 	def checkError(self, error):
 		super().checkError(error)
 		if self.variant == "iRprop+":

@@ -187,3 +187,207 @@ def test_progressBarOnlyOnATerminal(rng, monkeypatch):
 	monkeypatch.setitem(__import__("sys").modules, "tqdm", None)  # tqdm is optional
 	assert isinstance(trainer.progressBar(range(3), "x"), range)
 	trainer.trainFromHost(data, target)
+
+
+# --- labels checked once per call on the host, in the user's array --------------------------------------------
+
+def weightsOf(net):
+	return [var.data.get().copy() for var in net.getVarTable()]
+
+
+@pytest.mark.parametrize("dtype, bad", [(np.int64, 2 ** 33), (np.uint32, 4294967295), (np.int64, -1), (np.int32, 3)])
+def test_badLabelIsNamedAtItsIndexInTheUserArrayBeforeAnyStep(rng, dtype, bad):
+	data, target = makeData(rng)
+	target = target.astype(dtype)
+	target[17] = bad
+	net = makeNet()
+	before = weightsOf(net)
+	trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), batchsize=4, progress=False)
+
+	with pytest.raises(ValueError, match=r"CrossEntropy: labels must lie in \[0, 3\), got %d at index 17 of the target array" % bad):
+		trainer.trainFromHost(data, target, shuffle=True)
+	assert all(np.array_equal(a, b) for a, b in zip(before, weightsOf(net)))  # refused before the first step
+	assert trainer.optimizer.t == 0
+
+	with pytest.raises(ValueError, match="at index 17 of the target array"):
+		Validator(net, CrossEntropy(), batchsize=4).validateFromHost(data, target)
+
+
+def test_badLabelOnTheDeviceIsNamedToo(rng):
+	data, target = makeData(rng)
+	target[9] = 7
+	net = makeNet()
+	trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), batchsize=4, progress=False)
+	with pytest.raises(ValueError, match=r"got 7 at index 9 of the target array"):
+		trainer.train(gpuarray.to_gpu(data), gpuarray.to_gpu(target))
+	assert trainer.optimizer.t == 0
+	with pytest.raises(ValueError, match=r"got 7 at index 9 of the target array"):
+		Validator(net, CrossEntropy(), batchsize=4).validate(gpuarray.to_gpu(data), gpuarray.to_gpu(target))
+
+
+def test_floatLabelsForAClassifierAreRefused(rng):
+	data, target = makeData(rng)
+	net = makeNet()
+	trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), batchsize=4, progress=False)
+	with pytest.raises(TypeError, match="CrossEntropy: expected integer labels, got float64"):
+		trainer.trainFromHost(data, target.astype(np.float64))
+
+
+# --- batch size larger than the data -------------------------------------------------------------------------
+
+def test_hugeBatchsizeIsClampedToTheData(rng):
+	data, target = makeData(rng)
+	results = []
+	for batchsize in (10 ** 10, 23):
+		Config.setSeed(3)
+		net = makeNet()
+		trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), batchsize=batchsize, progress=False)
+		trainer.trainFromHost(data, target, epochs=2)
+		assert trainer.optimizer.t == 2  # one batch of the whole data per epoch
+		assert all(buf.shape[0] == 23 for buf in trainer.buffers.values())
+		results.append(weightsOf(net))
+		validator = Validator(net, CrossEntropy(), batchsize=batchsize)
+		results.append(validator.validateFromHost(data, target))
+		assert all(buf.shape[0] == 23 for buf in validator.buffers.values())
+		results.append(Calculator(net, batchsize=batchsize).calcFromHost(data))
+
+	for a, b in zip(results[:3], results[3:]):
+		assert np.array_equal(np.concatenate([np.ravel(x) for x in a]), np.concatenate([np.ravel(x) for x in b]))
+
+
+@pytest.mark.parametrize("batchsize", [True, 0, -3, 2.0, "8"])
+def test_batchsizeMustBeAPositiveInt(batchsize):
+	with pytest.raises(ValueError, match="Trainer: batchsize must be a positive int"):
+		Trainer(makeNet(), CrossEntropy(), SGD(0.1), batchsize=batchsize)
+
+
+# --- no read-back per step -------------------------------------------------------------------------------------
+
+def countReads(monkeypatch):
+	calls = []
+	ArrayType = gpuarray.GPUArrayType()
+	original = ArrayType.get
+
+	def countingGet(self, *args, **kwargs):
+		calls.append(self.shape)
+		return original(self, *args, **kwargs)
+
+	monkeypatch.setattr(ArrayType, "get", countingGet)
+	return calls
+
+
+@pytest.mark.parametrize("onDevice", [False, True])
+def test_trainAndValidateReadTheDeviceOncePerEpochNotPerBatch(rng, monkeypatch, onDevice):
+	data, target = makeData(rng, size=64)
+	reads = {}
+	for batchsize in (32, 4):  # 2 and 16 batches
+		net = makeNet()
+		trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), batchsize=batchsize, progress=False)
+		validator = Validator(net, CrossEntropy(), batchsize=batchsize)
+		calls = countReads(monkeypatch)
+		if onDevice:
+			trainer.train(gpuarray.to_gpu(data), gpuarray.to_gpu(target), epochs=3)
+			validator.validate(gpuarray.to_gpu(data), gpuarray.to_gpu(target))
+		else:
+			trainer.trainFromHost(data, target, epochs=3)
+			validator.validateFromHost(data, target)
+		reads[batchsize] = len(calls)
+		monkeypatch.undo()
+	assert reads[4] == reads[32]
+	assert reads[4] <= 2 * 3 + 2 + 2  # loss and metric per epoch and per validation, the labels once per call
+
+
+def test_epochLossAndMetricEqualTheBatchMeans(rng):
+	data, target = makeData(rng)
+	net = makeNet()
+	cost = RecordingCost()
+	trainer = Trainer(net, CrossEntropy(), SGD(0.0).setupOn(net), batchsize=5, progress=False)
+	trainer.trainFromHost(data, target, shuffle=False)
+
+	expectLoss, expectMetric = 0.0, 0.0
+	for a in range(0, 23, 5):
+		x, y = gpuarray.to_gpu(data[a:a + 5]), gpuarray.to_gpu(target[a:a + 5])
+		error, _ = cost(net(x), y)
+		expectLoss += error * x.shape[0]
+		expectMetric += cost.validate(net(x), y) * x.shape[0]
+	assert trainer.history[-1]["loss"] == pytest.approx(expectLoss / 23, rel=1e-12)
+	assert trainer.history[-1]["metric"] == pytest.approx(expectMetric / 23, rel=1e-12)
+
+
+def test_anOptimizerThatNeedsTheErrorStillGetsItEveryStep(rng):
+	from framework.Optimizers import Rprop
+
+	data, target = makeData(rng)
+	net = makeNet()
+	optimizer = Rprop(variant="iRprop+").setupOn(net)
+	trainer = Trainer(net, CrossEntropy(), optimizer, batchsize=23, progress=False)
+	trainer.trainFromHost(data, target, epochs=3, shuffle=False)
+	assert optimizer.prevError == pytest.approx(trainer.history[-1]["loss"], rel=1e-12)
+
+
+# --- several inputs --------------------------------------------------------------------------------------------
+
+def makeTwoInputNet():
+	from framework.Containers import Graph
+	from framework.Modules import Add
+
+	left, right = Linear(6, 8).node(), Linear(4, 8).node()
+	out = Linear(8, 3).node(Activation("relu").node(Add().node(left, right)))
+	return Graph([left, right], out)
+
+
+def makeTwoInputData(rng, size=23):
+	left, target = makeData(rng, size)
+	return [left, rng.standard_normal((size, 4)).astype(np.float32)], target
+
+
+@pytest.mark.parametrize("onDevice", [False, True])
+def test_aTwoInputGraphTrainsValidatesAndCalculates(rng, onDevice):
+	inputs, target = makeTwoInputData(rng)
+	Config.setSeed(5)
+	net = makeTwoInputNet()
+	Config.setSeed(5)
+	reference = makeTwoInputNet()
+
+	trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), batchsize=5, progress=False)
+	if onDevice:
+		trainer.train([gpuarray.to_gpu(x) for x in inputs], gpuarray.to_gpu(target), epochs=2)
+	else:
+		trainer.trainFromHost(inputs, target, epochs=2, shuffle=False)
+
+	# The same steps by hand
+	optimizer, cost = SGD(0.1).setupOn(reference), CrossEntropy()
+	for _ in range(2):
+		for a in range(0, 23, 5):
+			optimizer.zeroGradParams()
+			_, grad = cost(reference([gpuarray.to_gpu(x[a:a + 5]) for x in inputs]), gpuarray.to_gpu(target[a:a + 5]))
+			reference.backward(grad)
+			optimizer.update()
+	for a, b in zip(weightsOf(net), weightsOf(reference)):
+		assert np.allclose(a, b, atol=1e-6)
+
+	whole = [gpuarray.to_gpu(x) for x in inputs]
+	expected = net(whole).get()
+	if onDevice:
+		out = Calculator(net, batchsize=4).calc(whole).get()
+		loss, metric = Validator(net, CrossEntropy(), batchsize=4).validate(whole, gpuarray.to_gpu(target))
+	else:
+		out = Calculator(net, batchsize=4).calcFromHost(inputs)
+		loss, metric = Validator(net, CrossEntropy(), batchsize=4).validateFromHost(inputs, target)
+	assert np.allclose(out, expected, atol=1e-6)
+	assert metric == pytest.approx(np.mean(expected.argmax(axis=1) != target))
+	assert loss == pytest.approx(float(CrossEntropy()(net(whole), gpuarray.to_gpu(target))[0]), rel=1e-5)
+
+
+def test_inputsOfDifferentLengthsAreRefused(rng):
+	inputs, target = makeTwoInputData(rng)
+	net = makeTwoInputNet()
+	trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), progress=False)
+	with pytest.raises(ValueError, match="Trainer.trainFromHost: every input needs the same number of samples: input 0 has 23, input 1 has 22"):
+		trainer.trainFromHost([inputs[0], inputs[1][:22]], target)
+	with pytest.raises(ValueError, match="Calculator.calc: every input needs the same number of samples"):
+		Calculator(net).calc([gpuarray.to_gpu(inputs[0]), gpuarray.to_gpu(inputs[1][:22])])
+	with pytest.raises(TypeError, match=r"Validator.validateFromHost: expected numpy arrays, got \w+ as input 1"):
+		Validator(net, CrossEntropy()).validateFromHost([inputs[0], gpuarray.to_gpu(inputs[1])], target)
+	with pytest.raises(ValueError, match="Trainer.trainFromHost: expected at least one data array"):
+		trainer.trainFromHost([], target)
