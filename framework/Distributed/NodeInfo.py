@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 from framework import Config
-from framework.Backend import gpuarray
+from framework.Backend import Rng, gpuarray
 from framework.Backend.Collective import runInPlace
 from framework.Backend.SharedArray import ALIGN_BYTES
 from framework.Distributed import Faults, Launch
@@ -47,10 +47,22 @@ class NodeInfo:
 			Config.setDevice(self.localRank)
 		if self.size > 1:
 			Faults.abortOnUncaught(comm)
+			# The backend is imported now (on the device chosen above) so that its seed listener runs before this one
+			gpuarray.GPUArrayType()
+			Config.onSeed(self.seedDeviceRng)
+			if Config.getSeed() is not None:
+				self.seedDeviceRng(Config.getSeed())
 
 
 	def __repr__(self):
 		return "NodeInfo(rank=%d, size=%d, localRank=%d)" % (self.rank, self.size, self.localRank)
+
+
+	def seedDeviceRng(self, seed):
+		"""Dropout masks differ per rank: ranks after the first reseed the device generator from (seed, rank); the
+		host generator, which draws the shuffles, stays the same everywhere."""
+		if self.rank > 0:
+			Rng.reseed(np.random.SeedSequence([seed, self.rank]).generate_state(1)[0])
 
 
 	def cudaAware(self):
@@ -122,6 +134,28 @@ class NodeInfo:
 		return self.comm.allreduce(float(x), op=self.MPI.SUM) / self.size
 
 
+	def meanOverRows(self, value, rows):
+		"""The mean over every rank's rows of a per-row mean: `value` is this rank's mean over its `rows` rows.
+
+		None stays None; a rank with no rows adds nothing. Handlers reduce their loss and metric with it.
+		"""
+		if value is None or self.size == 1:
+			return value
+		sums = np.array([float(value) * rows, float(rows)])
+		self.comm.Allreduce(self.MPI.IN_PLACE, sums, op=self.MPI.SUM)
+		return float(sums[0] / sums[1]) if sums[1] > 0 else 0.0
+
+
+	def averageAttributes(self, module):
+		"""Averages a module's float attributes (BatchNorm running statistics) over the ranks, in place.
+
+		Each rank's running statistics follow its own shards; their mean is what a checkpoint and a validation use.
+		"""
+		for name, ary in sorted(module.getAttrTable().items()):
+			if ary.dtype.kind == "f":
+				self.allReduceMean(ary)
+
+
 	def allGather(self, obj):
 		"""[obj of rank 0, obj of rank 1, ...] on every rank (any picklable object)."""
 		return self.comm.allgather(obj)
@@ -134,8 +168,8 @@ class NodeInfo:
 
 	# --- replicas of one model (what the optimizer calls) -----------------------------------------------------
 
-	def checkSameOnAllRanks(self, who, description):
-		"""Raises the same ValueError on every rank unless every rank passed an equal description (a list of tuples).
+	def checkSameOnAllRanks(self, who, what, description):
+		"""Raises the same ValueError on every rank unless every rank passed an equal description (a list).
 
 		One allgather of a digest; only on a mismatch a second one gathers the descriptions, so that the message
 		can name the first difference. Every rank takes the same branch, so none is left waiting.
@@ -149,8 +183,8 @@ class NodeInfo:
 		bad = next(r for r, d in enumerate(digests) if d != digests[0])
 		first, other = descriptions[0], descriptions[bad]
 		k = next((k for k, (a, b) in enumerate(zip(first, other)) if a != b), min(len(first), len(other)))
-		raise ValueError("%s: the ranks set up different models: at entry %d rank 0 has %s but rank %d has %s (%d against %d entries)" % (
-			who, k, first[k] if k < len(first) else "nothing", bad, other[k] if k < len(other) else "nothing", len(first), len(other)
+		raise ValueError("%s: %s differs between the ranks: at entry %d rank 0 has %s but rank %d has %s (%d against %d entries)" % (
+			who, what, k, first[k] if k < len(first) else "nothing", bad, other[k] if k < len(other) else "nothing", len(first), len(other)
 		))
 
 

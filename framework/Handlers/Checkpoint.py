@@ -6,6 +6,11 @@ shuffles the batches), deviceRng (the state of the device generator behind Dropo
 masks; null on CUDA, which cannot export it) and history (JSON list of per-epoch dicts).
 Written through Files.atomicWrite, so a crash keeps the previous checkpoint. Restoring
 both generators is what makes a resumed CPU run continue bit for bit.
+
+Data-parallel (the optimizer has a nodeinfo of several ranks): every rank calls both functions. saveCheckpoint
+averages the net's float attributes (BatchNorm statistics) over the ranks, gathers each rank's device generator
+state (attribute deviceRngPerRank, so that dropout resumes per rank), lets rank 0 alone write, and returns on
+every rank once the file is in place. loadCheckpoint reads the file on every rank (a directory they share).
 """
 import json
 
@@ -20,6 +25,14 @@ def saveCheckpoint(path, net, optimizer, schedule=None, epoch=0, history=None):
 	if not isinstance(epoch, int) or epoch < 0:
 		raise ValueError("saveCheckpoint: epoch must be a non-negative int, got %r" % (epoch, ))
 
+	node = distributedNode(optimizer)
+	if node is not None:
+		node.averageAttributes(net)
+		deviceStates = node.allGather(Rng.getState())
+		if not node.isRoot:
+			node.barrier()  # returns once rank 0 has renamed the complete file into place
+			return
+
 	with Files.atomicWrite(path) as f:
 		f.attrs["format"] = FORMAT
 		f.attrs["version"] = 1
@@ -32,6 +45,15 @@ def saveCheckpoint(path, net, optimizer, schedule=None, epoch=0, history=None):
 		optimizer.saveTo(f.create_group("optimizer"))
 		if schedule is not None:
 			schedule.saveTo(f.create_group("schedule"))
+		if node is not None:
+			f.attrs["deviceRngPerRank"] = json.dumps(deviceStates)
+	if node is not None:
+		node.barrier()
+
+
+def distributedNode(optimizer):
+	node = getattr(optimizer, "nodeinfo", None)
+	return node if node is not None and node.size > 1 else None
 
 
 def loadCheckpoint(path, net, optimizer, schedule=None, history=None):
@@ -61,8 +83,12 @@ def loadCheckpoint(path, net, optimizer, schedule=None, history=None):
 
 		# The same Generator object stays in place, so references to Config.hostRng() held elsewhere see the restored state
 		Config.hostRng().bit_generator.state = json.loads(f.attrs["hostRng"])
-		if "deviceRng" in f.attrs:
-			Rng.setState(json.loads(f.attrs["deviceRng"]))
+		deviceState = json.loads(f.attrs["deviceRng"]) if "deviceRng" in f.attrs else None
+		node = distributedNode(optimizer)
+		if node is not None and "deviceRngPerRank" in f.attrs:
+			perRank = json.loads(f.attrs["deviceRngPerRank"])
+			deviceState = perRank[node.rank] if len(perRank) == node.size else deviceState
+		Rng.setState(deviceState)
 		if history is not None:
 			history[:] = json.loads(f.attrs["history"])
 		return int(f.attrs["epoch"])
