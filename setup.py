@@ -14,6 +14,8 @@ setup(
 		"examples": ["scikit-learn>=1.0", "matplotlib>=3.5", "tqdm>=4.60"],
 		"docs": ["mkdocs>=1.5", "mkdocs-material>=9.0"],
 		"cuda": ["pycuda>=2022.1", "scikit-cuda>=0.5.3"],
+		# Data-parallel training (framework.Distributed): mpi4py, and MPICH from the package index for a working mpiexec
+		"mpi": ["mpi4py>=4.0", "mpich"],
 	},
 	entry_points={"console_scripts": ["framework=framework.__main__:main"]},
 )

@@ -24,7 +24,7 @@ API = DOCS / "api"
 # Packages whose public classes must each have a page under docs/api/.
 PACKAGES = [
 	"framework.Modules", "framework.Containers", "framework.Cost", "framework.Optimizers",
-	"framework.Optimizers.Hooks", "framework.Optimizers.Schedules", "framework.Handlers",
+	"framework.Optimizers.Hooks", "framework.Optimizers.Schedules", "framework.Handlers", "framework.Distributed",
 ]
 
 SECTIONS = ["Description", "Math", "Initializing", "Parameters", "Explanations", "Examples"]

@@ -1,0 +1,88 @@
+"""Data-parallel training equals single-process training; resume, mismatches and faults under mpiexec -n 2 and -n 3.
+
+The workers (tests/Distributed/workers/) run the distributed side; the single-process references are computed
+here, in the pytest process, with the same builders and no nodeinfo.
+"""
+import os
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+from tests.Distributed.mpirun import RANKS, runMpi, runMpiOk
+from tests.Distributed.workers.common import runKey, trainCase
+from tests.Optimizers.cases import OPTIMIZER_CASES, CASE_IDS
+
+TOLERANCE = {np.float32: 1e-5, np.float64: 1e-10}
+
+
+@pytest.fixture(scope="module", params=[(2, 10), (3, 10), (3, 4)], ids=["2ranks", "3ranks", "3ranks-batch4"])
+def distributed(request, tmp_path_factory):
+	ranks, batchsize = request.param
+	out = tmp_path_factory.mktemp("equivalence") / "params.npz"
+	runMpiOk(ranks, "equivalence.py", out, batchsize, timeout=300)
+	with np.load(out) as f:
+		return batchsize, dict(f)
+
+
+@pytest.mark.parametrize("globalState", [False, True], ids=["local", "global"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("case", OPTIMIZER_CASES, ids=CASE_IDS)
+def test_equals_single_process(distributed, case, dtype, globalState):
+	batchsize, results = distributed
+	params, losses = trainCase(case, dtype, globalState, batchsize=batchsize)
+	key = runKey(case, dtype, globalState)
+	rtol = TOLERANCE[dtype]
+
+	np.testing.assert_allclose(results[key + "|losses"], losses, rtol=rtol, err_msg="epoch losses")
+	for name, value in params.items():
+		# atol: parameters that pass through zero are compared at the scale of the tensor
+		np.testing.assert_allclose(results["%s|%s" % (key, name)], value, rtol=rtol, atol=rtol * np.abs(value).max(), err_msg=name)
+
+
+@pytest.mark.parametrize("mode", ["local", "global"])
+@pytest.mark.parametrize("ranks", RANKS)
+def test_resume_equals_an_uninterrupted_run(ranks, mode, tmp_path):
+	whole, split = tmp_path / "whole", tmp_path / "split"
+	whole.mkdir()
+	split.mkdir()
+	runMpiOk(ranks, "resume.py", whole, "fresh 3", mode)
+	runMpiOk(ranks, "resume.py", split, "fresh 1", mode)
+	runMpiOk(ranks, "resume.py", split, "resume 3", mode)
+
+	with np.load(whole / "final.npz") as a, np.load(split / "final.npz") as b:
+		assert sorted(a) == sorted(b)
+		assert any(name.startswith("attr:") for name in a)  # BatchNorm statistics are compared too
+		for name in a:
+			np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+@pytest.mark.parametrize("ranks", RANKS)
+def test_interrupt_keeps_the_last_checkpoint(ranks, tmp_path):
+	result = runMpi(ranks, "resume.py", tmp_path, "fresh 3", "global", "interrupt", timeout=60)
+	assert result.returncode != 0
+	with h5py.File(tmp_path / "checkpoint.h5", "r") as f:
+		assert int(f.attrs["epoch"]) == 1  # the complete checkpoint of epoch 1, not a half-written epoch 2
+	assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("mode", ["local", "global"])
+@pytest.mark.parametrize("ranks", RANKS)
+def test_rank_mismatch_is_a_clear_error_on_every_rank(ranks, mode, tmp_path):
+	runMpiOk(ranks, "mismatch.py", tmp_path, mode, timeout=60)
+	for rank in range(ranks):
+		message = (tmp_path / ("rank%d.txt" % rank)).read_text()
+		assert message.startswith("Adam.setupOn: the variables differ between the ranks"), message
+		assert "rank %d has" % (ranks - 1) in message
+
+
+@pytest.mark.parametrize("ranks", RANKS)
+def test_a_rank_raising_mid_epoch_ends_the_job(ranks):
+	start = time.monotonic()
+	result = runMpi(ranks, "raises.py", timeout=30)  # a hang raises TimeoutExpired and fails the test
+	assert time.monotonic() - start < 30
+	assert result.returncode != 0
+	assert "RuntimeError: deliberate failure on rank %d in step 3" % (ranks - 1) in result.stderr
+	assert "rank %d of %d: uncaught RuntimeError" % (ranks - 1, ranks) in result.stderr
+	assert "finished" not in result.stdout
