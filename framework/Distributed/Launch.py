@@ -6,6 +6,7 @@ INSTALL_HINT = 'pip install -e ".[mpi]"'
 # World size as each launcher exports it to its processes (MPICH/Hydra, Intel MPI and Slurm's PMI; Open MPI;
 # PMIx; MVAPICH), read before mpi4py is imported, so a plain `python` run never starts MPI.
 SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "MV2_COMM_WORLD_SIZE")
+RANK_VARIABLES = ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK", "MV2_COMM_WORLD_RANK")
 
 
 def launchedSize(environ=None):
@@ -16,6 +17,16 @@ def launchedSize(environ=None):
 		if value.isdigit() and int(value) > 0:
 			return int(value)
 	return 1
+
+
+def launchedRank(environ=None):
+	"""This process's rank as the launcher exported it (0 when not launched by mpiexec/srun)."""
+	environ = os.environ if environ is None else environ
+	for name in RANK_VARIABLES:
+		value = environ.get(name, "").strip()
+		if value.isdigit():
+			return int(value)
+	return 0
 
 
 def importMpi(who):

@@ -183,9 +183,27 @@ class NodeInfo:
 		bad = next(r for r, d in enumerate(digests) if d != digests[0])
 		first, other = descriptions[0], descriptions[bad]
 		k = next((k for k, (a, b) in enumerate(zip(first, other)) if a != b), min(len(first), len(other)))
-		raise ValueError("%s: %s differs between the ranks: at entry %d rank 0 has %s but rank %d has %s (%d against %d entries)" % (
+		raise ValueError("%s: %s differ between the ranks: at entry %d rank 0 has %s but rank %d has %s (%d against %d entries)" % (
 			who, what, k, first[k] if k < len(first) else "nothing", bad, other[k] if k < len(other) else "nothing", len(first), len(other)
 		))
+
+
+	def replicate(self, who, layout):
+		"""What Optimizer.setupOn calls: checks that every rank set up the same variables in the same state mode, then
+		copies rank 0's parameters to every rank (one broadcast per dtype in global state, per variable in local).
+
+		layout: the optimizer's ParamLayout (.names, .vars, .globalState, .buffers {dtype: {"data": SharedArray}}).
+		"""
+		description = [("globalState", bool(layout.globalState))]
+		description += [(name, tuple(var.shape), np.dtype(var.dtype).str) for name, var in zip(layout.names, layout.vars)]
+		self.checkSameOnAllRanks(who, "the variables", description)
+
+		if layout.globalState:
+			parameters = [buffers["data"].buffer for _, buffers in sorted(layout.buffers.items(), key=lambda item: item[0].str)]
+		else:
+			parameters = [var.data for var in layout.vars]
+		for ary in parameters:
+			self.broadcast(ary, root=0)
 
 
 	def averageGradients(self, groups):

@@ -97,7 +97,7 @@ class Trainer(Handler):
 			if shuffle and self.nodeinfo() is not None:
 				# Ranks seeded differently would train on overlapping shards without a word
 				self.nodeinfo().checkSameOnAllRanks(
-					"Trainer.trainFromHost", "the shuffle (seed every rank alike: Config.setSeed)", [hashlib.sha256(order).hexdigest()]
+					"Trainer.trainFromHost", "the shuffles (seed every rank alike: Config.setSeed)", [hashlib.sha256(order).hexdigest()]
 				)
 			batches = (
 				(self.netInput(self.stageInputs(arrays, order[lo:hi]), wasList), self.stage("target", target[order[lo:hi]]), weight)

@@ -10,11 +10,21 @@ import h5py
 import numpy as np
 import pytest
 
-from tests.Distributed.mpirun import RANKS, runMpi, runMpiOk
-from tests.Distributed.workers.common import runKey, trainCase
-from tests.Optimizers.cases import OPTIMIZER_CASES, CASE_IDS
+from tests.Distributed.mpirun import RANKS, readJson, runMpi, runMpiOk
+from tests.Distributed.workers.common import distributedCases, runKey, trainCase
 
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-10}
+
+
+REFERENCES = {}
+
+
+def singleProcess(case, dtype, globalState, batchsize):
+	"""The single-process run of a case, computed once per batch size (the 2- and 3-rank runs share it)."""
+	key = (case.id, np.dtype(dtype).name, globalState, batchsize)
+	if key not in REFERENCES:
+		REFERENCES[key] = trainCase(case, dtype, globalState, batchsize=batchsize)
+	return REFERENCES[key]
 
 
 @pytest.fixture(scope="module", params=[(2, 10), (3, 10), (3, 4)], ids=["2ranks", "3ranks", "3ranks-batch4"])
@@ -28,10 +38,10 @@ def distributed(request, tmp_path_factory):
 
 @pytest.mark.parametrize("globalState", [False, True], ids=["local", "global"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
-@pytest.mark.parametrize("case", OPTIMIZER_CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("case", distributedCases(), ids=lambda case: case.id)
 def test_equals_single_process(distributed, case, dtype, globalState):
 	batchsize, results = distributed
-	params, losses = trainCase(case, dtype, globalState, batchsize=batchsize)
+	params, losses = singleProcess(case, dtype, globalState, batchsize)
 	key = runKey(case, dtype, globalState)
 	rtol = TOLERANCE[dtype]
 
@@ -86,3 +96,13 @@ def test_a_rank_raising_mid_epoch_ends_the_job(ranks):
 	assert "RuntimeError: deliberate failure on rank %d in step 3" % (ranks - 1) in result.stderr
 	assert "rank %d of %d: uncaught RuntimeError" % (ranks - 1, ranks) in result.stderr
 	assert "finished" not in result.stdout
+
+
+@pytest.mark.parametrize("ranks", RANKS)
+def test_ranks_share_the_shuffle_not_the_dropout_masks(ranks, tmp_path):
+	runMpiOk(ranks, "seeds.py", tmp_path / "seen.json", timeout=60)
+	seen = readJson(tmp_path / "seen.json")
+	assert all(s["shuffle"] == seen[0]["shuffle"] for s in seen)
+	assert len({tuple(s["masks"]) for s in seen}) == ranks
+	for s in seen:
+		assert s["error"].startswith("Trainer.trainFromHost: the shuffles (seed every rank alike: Config.setSeed) differ between the ranks"), s["error"]

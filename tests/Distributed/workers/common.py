@@ -44,5 +44,17 @@ def trainCase(case, dtype, globalState, nodeinfo=None, epochs=2, batchsize=10):
 	return params, [row["loss"] for row in trainer.history]
 
 
+def distributedCases():
+	"""One case per optimizer class from tests/Optimizers/cases.py, and iRprop+ (whose update reads the error)."""
+	from tests.Optimizers.cases import OPTIMIZER_CASES
+
+	chosen, seen = [], set()
+	for case in OPTIMIZER_CASES:
+		if case.cls not in seen or case.kwargs.get("variant") == "iRprop+":
+			chosen.append(case)
+			seen.add(case.cls)
+	return chosen
+
+
 def runKey(case, dtype, globalState):
 	return "%s|%s|%s" % (case.id, np.dtype(dtype).name, "global" if globalState else "local")

@@ -5,13 +5,12 @@ import sys
 import numpy as np
 
 from framework.Distributed import NodeInfo
-from tests.Distributed.workers.common import runKey, trainCase
-from tests.Optimizers.cases import OPTIMIZER_CASES
+from tests.Distributed.workers.common import distributedCases, runKey, trainCase
 
 out, batchsize = sys.argv[1], int(sys.argv[2])
 node = NodeInfo()
 results = {}
-for case in OPTIMIZER_CASES:
+for case in distributedCases():
 	for dtype in (np.float32, np.float64):
 		for globalState in (False, True):
 			params, losses = trainCase(case, dtype, globalState, nodeinfo=node, batchsize=batchsize)
