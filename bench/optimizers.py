@@ -47,7 +47,7 @@ def setupOurs(factory, params, grads):
 		var.grad.set(g)
 	opt = factory()
 	opt.setupOn(variables, useGlobalState=True)
-	return opt.update, len(opt.getLaunches())
+	return opt.update, len(opt.getGroups())
 
 
 def setupTorch(factory, params, grads, torch):

@@ -1,6 +1,5 @@
 """Command-line parsing, and turning names and key=value strings into optimizers and schedules."""
 import argparse
-import ast
 import inspect
 import sys
 
@@ -25,40 +24,35 @@ def optimizerClasses():
 	}
 
 
-def parseValue(text):
-	"""A Python literal when the text is one (0.1, 3, (0.5, 1.2), True), the bare string otherwise (iRprop+)."""
-	try:
-		return ast.literal_eval(text)
-	except (ValueError, SyntaxError):
-		return text
-
-
 def parseOpts(pairs, flag="--opt"):
-	"""['key=value', ...] -> {key: value}."""
+	"""['key=value', ...] -> {key: value text}; makeOptimizer reads each text as its hyperparameter's declaration says."""
 	opts = {}
 	for pair in pairs or []:
 		key, sep, value = pair.partition("=")
 		if not sep or not key.strip():
 			raise CliError("%s expects key=value, got %r" % (flag, pair))
-		opts[key.strip()] = parseValue(value.strip())
+		opts[key.strip()] = value.strip()
 	return opts
 
 
-def makeOptimizer(name, opts, defaults=None):
-	"""An optimizer by class name with hyperparameters from --opt over `defaults`; unknown names are a CliError listing the valid ones."""
+def makeOptimizer(name, opts, defaults=None, tuned=False):
+	"""An optimizer by class name: its hyperparameters from --opt texts (parsed by the class's declarations, so
+	centered=false is False) over `defaults` (over the class's `tuned` values, when asked: train and compare
+	use those); unknown names are a CliError."""
 	classes = optimizerClasses()
 	if name not in classes:
 		raise CliError("unknown optimizer %r; choose one of %s" % (name, ", ".join(sorted(classes))))
 
 	cls = classes[name]
-	params = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "nodeinfo")]
-	unknown = [key for key in opts if key not in params]
+	declared = cls.hyperparameters
+	unknown = [key for key in opts if key not in declared]
 	if unknown:
-		raise CliError("%s has no hyperparameter %s; it takes %s" % (name, ", ".join(map(repr, unknown)), ", ".join(params)))
+		raise CliError("%s has no hyperparameter %s; it takes %s" % (name, ", ".join(map(repr, unknown)), ", ".join(declared)))
 
-	kwargs = dict(defaults or {})
-	kwargs.update(opts)
+	kwargs = dict(cls.tuned) if tuned else {}
+	kwargs.update(defaults or {})
 	try:
+		kwargs.update((key, declared[key].parse(text, name) if isinstance(text, str) else text) for key, text in opts.items())
 		return cls(**kwargs)
 	except (TypeError, ValueError) as e:
 		raise CliError("bad hyperparameter for %s: %s" % (name, e)) from None

@@ -15,15 +15,6 @@ DEFAULT_BATCH = 32
 
 DEFAULT_SCHEDULE = "cosine"
 
-# Hyperparameters that train the digits MLP well in 20-30 epochs at batch 32 (--opt overrides them). Rprop is a
-# full-batch method: on mini-batches its step sizes grow on noise, so its largest step is capped at 1e-2.
-DEFAULT_HYPERPARAMS = {
-	"SGD": {"learnRate": 0.1}, "MomentumSGD": {"learnRate": 0.02}, "NesterovSGD": {"learnRate": 0.02},
-	"Adam": {"learnRate": 1e-3}, "AdaGrad": {"learnRate": 0.02}, "AdaDelta": {"learnRate": 1.0},
-	"RMSProp": {"learnRate": 3e-3}, "RMSPropGraves": {"learnRate": 1e-3},
-	"Rprop": {"learnRate": 1e-3, "stepSizes": (1e-6, 1e-2)}, "SMORMS3": {"learnRate": 1e-3}
-}
-
 CHECKPOINT, HISTORY, PLOT = "checkpoint.h5", "history.csv", "training.png"
 COLUMNS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "learn_rate", "seconds")
 
@@ -54,7 +45,7 @@ class Run:
 		# Reseeding before building makes every run of the same seed start from the same weights and shuffles
 		Config.setSeed(args.seed)
 		self.net = buildNet(args.net, inshape)
-		self.optimizer = Args.makeOptimizer(optimizerName, opts, DEFAULT_HYPERPARAMS.get(optimizerName))
+		self.optimizer = Args.makeOptimizer(optimizerName, opts, tuned=True)
 		self.optimizer.setupOn(self.net, useGlobalState=args.global_state)
 
 		stepsPerEpoch = -(-self.xTrain.shape[0] // args.batch_size)

@@ -1,56 +1,88 @@
 """RMSProp (Tieleman & Hinton 2012, Lecture 6e), PyTorch semantics plus a clamped centered variance."""
+import numpy as np
+
 from framework.Backend import gpuarray
 from framework.Backend.Kernels import ElementwiseKernel
+from framework.Optimizers.Hyperparameter import Hyperparameter
 from framework.Optimizers.Optimizer import Optimizer
+
+
+def reference(opt, param, grad, state, lr, var):
+	"""One step in numpy, the specification the kernel below is tested against: returns the new param, updates state.
+	Centered and momentum follow the state the optimizer was set up with ("m" and "b")."""
+	alpha, epsilon = opt.alpha, opt.epsilon
+	wd, mu = opt.weightDecay * var.weightDecay, opt.momentum * var.momRate
+	g = grad + wd * param  # coupled weight decay
+	s = state["s"] = alpha * state["s"] + (1 - alpha) * g * g  # average of g^2
+	if "m" in state:
+		m = state["m"] = alpha * state["m"] + (1 - alpha) * g  # average of g
+		v = np.maximum(s - m * m, 0)  # variance, clamped: s - m^2 can round below zero (MXNet #6235)
+	else:
+		v = s  # the raw second moment
+	if opt.epsInsideSqrt:
+		d = np.sqrt(v + epsilon)  # eps inside the root (TF, Keras, Chainer)
+	else:
+		d = np.sqrt(v) + epsilon  # eps outside the root (PyTorch)
+	if "b" in state:
+		b = state["b"] = mu * state["b"] + g / d  # momentum on the normalised step
+		return param - lr * b  # theta -= lr b
+	return param - lr * g / d  # theta -= lr g / d
 
 
 def rmspropKernel(centered, momentum, epsInsideSqrt):
 	"""One fused kernel for one combination of options (the options select source lines, not runtime branches)."""
 	args = ["T *param", "const T *grad", "T *s"] + (["T *m"] if centered else []) + (["T *b"] if momentum else [])
-	args += ["T lr", "T alpha", "T eps", "T wd", "T mu"]
+	args += ["T lr", "T alpha", "T epsilon", "T wd", "T mu"]
 
 	body = [
-		"T g = grad[i] + wd * param[i]",
-		"T si = alpha * s[i] + (1.0 - alpha) * g * g; s[i] = si",
+		"T g = grad[i] + wd * param[i]",  # coupled weight decay
+		"T si = alpha * s[i] + (1.0 - alpha) * g * g; s[i] = si",  # average of g^2
 	]
 	if centered:
-		# v = s - m^2 can dip below zero in rounding (MXNet #6235): clamp before the sqrt.
-		body += ["T mi = alpha * m[i] + (1.0 - alpha) * g; m[i] = mi", "T v = si - mi * mi; v = v > 0.0 ? v : 0.0"]
+		body += [
+			"T mi = alpha * m[i] + (1.0 - alpha) * g; m[i] = mi",  # average of g
+			"T v = si - mi * mi; v = v > 0.0 ? v : 0.0",  # variance, clamped: s - m^2 can round below zero (MXNet #6235)
+		]
 	else:
-		body += ["T v = si"]
-	body += ["T d = sqrtf(v + eps)" if epsInsideSqrt else "T d = sqrtf(v) + eps"]
-	body += ["T bi = mu * b[i] + g / d; b[i] = bi; param[i] -= lr * bi" if momentum else "param[i] -= lr * g / d"]
+		body += ["T v = si"]  # the raw second moment
+	if epsInsideSqrt:
+		body += ["T d = sqrtf(v + epsilon)"]  # eps inside the root (TF, Keras, Chainer)
+	else:
+		body += ["T d = sqrtf(v) + epsilon"]  # eps outside the root (PyTorch)
+	if momentum:
+		body += [
+			"T bi = mu * b[i] + g / d; b[i] = bi",  # momentum on the normalised step
+			"param[i] -= lr * bi",  # theta -= lr b
+		]
+	else:
+		body += ["param[i] -= lr * g / d"]  # theta -= lr g / d
 
 	name = "rmspropStep" + "C" * centered + "M" * momentum + "E" * epsInsideSqrt
 	return ElementwiseKernel(", ".join(args), "; ".join(body), name)
 
 
-# s = a s + (1-a) g^2; [m = a m + (1-a) g; v = max(s - m^2, 0)]; d = sqrt(v) + eps | sqrt(v + eps);
-# [b = mu b + g/d; theta -= lr b] | theta -= lr g/d
 rmspropKernels = {
 	(c, m, e): rmspropKernel(c, m, e) for c in (False, True) for m in (False, True) for e in (False, True)
 }
 
 
 class RMSProp(Optimizer):
-	"""RMSProp(learnRate=1e-2, alpha=0.99, epsilon=1e-8, weightDecay=0, momentum=0, centered=False, epsInsideSqrt=False, nodeinfo=None).
+	"""RMSProp(learnRate=1e-2, alpha=0.99, epsilon=1e-8, weightDecay=0.0, momentum=0.0, centered=False, epsInsideSqrt=False, nodeinfo=None).
 
 	g += wd theta; s = a s + (1-a) g^2; centered: m = a m + (1-a) g, v = max(s - m^2, 0), else v = s;
 	d = sqrt(v) + eps (sqrt(v + eps) when epsInsideSqrt); momentum: b = mu b + g/d, theta -= lr b; else theta -= lr g/d.
 	wd = weightDecay x var.weightDecay, mu = momentum x var.momRate. Equals torch.optim.RMSprop (which does
 	not clamp v) for every option but epsInsideSqrt (Chainer's eps_inside_sqrt). Tieleman & Hinton, 2012.
 	"""
-	hyperparameters = ("learnRate", "alpha", "epsilon", "weightDecay", "momentum", "centered", "epsInsideSqrt")
-
-
-	def __init__(self, learnRate=1e-2, alpha=0.99, epsilon=1e-8, weightDecay=0.0, momentum=0.0, centered=False,
-				 epsInsideSqrt=False, nodeinfo=None):
-		super().__init__(learnRate, nodeinfo)
-		self.alpha = self.checkParam("alpha", alpha, low=0.0, high=1.0, highOpen=True)
-		self.epsilon = self.checkParam("epsilon", epsilon, low=0.0)
-		self.weightDecay = self.checkParam("weightDecay", weightDecay, low=0.0)
-		self.momentum = self.checkParam("momentum", momentum, low=0.0, high=1.0, highOpen=True)
-		self.centered, self.epsInsideSqrt = bool(centered), bool(epsInsideSqrt)
+	learnRate = Hyperparameter(1e-2, low=0.0, doc="The step size.")
+	alpha = Hyperparameter(0.99, low=0.0, high=1.0, highOpen=True, doc="Decay of the moving averages.")
+	# eps = 0 gives 0/0 where a gradient has always been zero
+	epsilon = Hyperparameter(1e-8, low=0.0, lowOpen=True, doc="Keeps the denominator away from zero.")
+	weightDecay = Hyperparameter(0.0, low=0.0, doc="L2 coefficient added to the gradient.")
+	momentum = Hyperparameter(0.0, low=0.0, high=1.0, highOpen=True, doc="Momentum on the normalised step; 0: none.")
+	centered = Hyperparameter(False, doc="Divide by the gradient's variance instead of its second moment.")
+	epsInsideSqrt = Hyperparameter(False, doc="sqrt(v + eps) instead of sqrt(v) + eps.")
+	tuned = {"learnRate": 3e-3}
 
 
 	def setupState(self, var):

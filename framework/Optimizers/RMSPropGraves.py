@@ -1,21 +1,30 @@
 """RMSProp as Graves (2013) defines it: centered, eps inside the square root, momentum on the step."""
+import numpy as np
+
 from framework.Backend import gpuarray
 from framework.Backend.Kernels import ElementwiseKernel
+from framework.Optimizers.Hyperparameter import Hyperparameter
 from framework.Optimizers.Optimizer import Optimizer
 
 
-# (the kernel calls n `nn`: `n` is the element count in every kernel)
-# n = a n + (1-a) g^2; m = a m + (1-a) g; delta = mu delta - lr g / sqrt(max(n - m^2, 0) + eps); theta += delta
-gravesKernel = ElementwiseKernel(
-	"T *param, const T *grad, T *nn, T *m, T *delta, T lr, T alpha, T mu, T eps",
-	"T g = grad[i];"
-	"T ni = alpha * nn[i] + (1.0 - alpha) * g * g; nn[i] = ni;"
-	"T mi = alpha * m[i] + (1.0 - alpha) * g; m[i] = mi;"
-	"T v = ni - mi * mi; v = v > 0.0 ? v : 0.0;"
-	"T di = mu * delta[i] - lr * g / sqrtf(v + eps); delta[i] = di;"
-	"param[i] += di",
-	"rmspropGravesStep"
-)
+def reference(opt, param, grad, state, lr, var):
+	"""One step in numpy, the specification the kernel below is tested against: returns the new param, updates state."""
+	alpha, mu = opt.alpha, opt.momRate * var.momRate
+	nn = state["n"] = alpha * state["n"] + (1 - alpha) * grad * grad  # average of g^2 (Graves' n)
+	m = state["m"] = alpha * state["m"] + (1 - alpha) * grad  # average of g
+	v = np.maximum(nn - m * m, 0)  # variance, clamped: n - m^2 can round below zero
+	delta = state["delta"] = mu * state["delta"] - lr * grad / np.sqrt(v + opt.epsilon)  # delta = mu delta - lr g / sqrt(v + eps)
+	return param + delta  # theta += delta
+
+
+# The kernel calls n `nn`: `n` is the element count in every kernel
+gravesKernel = ElementwiseKernel("T *param, const T *grad, T *nn, T *m, T *delta, T lr, T alpha, T mu, T epsilon", "; ".join([
+	"T g = grad[i]; T ni = alpha * nn[i] + (1.0 - alpha) * g * g; nn[i] = ni",  # average of g^2 (Graves' n)
+	"T mi = alpha * m[i] + (1.0 - alpha) * g; m[i] = mi",  # average of g
+	"T v = ni - mi * mi; v = v > 0.0 ? v : 0.0",  # variance, clamped: n - m^2 can round below zero
+	"T di = mu * delta[i] - lr * g / sqrtf(v + epsilon); delta[i] = di",  # delta = mu delta - lr g / sqrt(v + eps)
+	"param[i] += di",  # theta += delta
+]), "rmspropGravesStep")
 
 
 class RMSPropGraves(Optimizer):
@@ -23,17 +32,14 @@ class RMSPropGraves(Optimizer):
 
 	n = a n + (1-a) g^2; m = a m + (1-a) g; delta = mu delta - lr g / sqrt(n - m^2 + eps); theta += delta
 	(Graves, arXiv:1308.0850, eqs. 38-41; n - m^2 clamped at 0; mu = momRate x var.momRate).
-	The seed documents print the denominator as m - v^2 with the two averages swapped; that is a typo:
 	n is the average of g^2 and m the average of g, as in the paper, Chainer and nnabla.
 	"""
-	hyperparameters = ("learnRate", "alpha", "momRate", "epsilon")
-
-
-	def __init__(self, learnRate=1e-4, alpha=0.95, momRate=0.9, epsilon=1e-4, nodeinfo=None):
-		super().__init__(learnRate, nodeinfo)
-		self.alpha = self.checkParam("alpha", alpha, low=0.0, high=1.0, highOpen=True)
-		self.momRate = self.checkParam("momRate", momRate, low=0.0, high=1.0, highOpen=True)
-		self.epsilon = self.checkParam("epsilon", epsilon, low=0.0)
+	learnRate = Hyperparameter(1e-4, low=0.0, doc="The step size.")
+	alpha = Hyperparameter(0.95, low=0.0, high=1.0, highOpen=True, doc="Decay of both moving averages.")
+	momRate = Hyperparameter(0.9, low=0.0, high=1.0, highOpen=True, doc="Momentum of the step.")
+	# eps = 0 gives 0/0 where a gradient has always been zero
+	epsilon = Hyperparameter(1e-4, low=0.0, lowOpen=True, doc="Inside the square root.")
+	tuned = {"learnRate": 1e-3}
 
 
 	def setupState(self, var):

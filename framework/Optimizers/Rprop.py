@@ -1,39 +1,65 @@
 """Resilient backpropagation in its four classic variants (Riedmiller & Braun 1993; Igel & Huesken 2000)."""
 import math
 
+import numpy as np
+
 from framework.Backend import gpuarray
 from framework.Backend.Kernels import ElementwiseKernel
+from framework.Optimizers.Hyperparameter import Hyperparameter
 from framework.Optimizers.Optimizer import Optimizer
 
-VARIANTS = ("Rprop+", "Rprop-", "iRprop+", "iRprop-")
+VARIANTS = ("iRprop-", "Rprop-", "Rprop+", "iRprop+")
+BACKTRACKING = ("Rprop+", "iRprop+")  # the variants that keep the last move dw to undo it
+
+
+def reference(opt, param, grad, state, lr, var):
+	"""One step in numpy, the specification the kernel below is tested against: returns the new param, updates state.
+	The state "step" holds each element's step size."""
+	(etaMinus, etaPlus), (stepMin, stepMax) = opt.etas, opt.stepSizes
+	g = grad
+	p = state["prev"] * g  # > 0: same sign as last step; < 0: a sign flip
+	stepSize = np.where(p > 0, state["step"] * etaPlus, np.where(p < 0, state["step"] * etaMinus, state["step"]))  # grow or shrink
+	stepSize = state["step"] = np.clip(stepSize, stepMin, stepMax)  # clamped to [stepMin, stepMax] every step, as torch
+	if opt.variant == "Rprop-":
+		state["prev"] = g  # remember the gradient
+		return param - np.sign(g) * stepSize  # theta -= sign(g) s
+	if opt.variant == "iRprop-":
+		g = np.where(p < 0, 0, g)  # a flip: no move, and the gradient is forgotten
+		state["prev"] = g  # remember the gradient
+		return param - np.sign(g) * stepSize  # theta -= sign(g) s
+	undo = opt.variant == "Rprop+" or opt.errorRose  # iRprop+ undoes the last move only when the error rose
+	move = np.where(p < 0, -state["dw"] if undo else 0 * g, -np.sign(g) * stepSize)  # a flip: undo (or keep still), else -sign(g) s
+	state["dw"], state["prev"] = move, np.where(p < 0, 0, g)  # remember the move; a flip forgets the gradient
+	return param + move  # theta += move
 
 
 def rpropKernel(variant):
-	"""One fused kernel per variant. With p = prev * g:
-	p > 0: s = min(s eta+, smax); p < 0: s = max(s eta-, smin) (s is clamped to [smin, smax] every step, as torch does);
-	Rprop-:  theta -= sign(g) s; prev = g
-	iRprop-: p < 0: g = 0 (no move); theta -= sign(g) s; prev = g
-	Rprop+:  p >= 0: dw = -sign(g) s; theta += dw; prev = g.  p < 0: theta -= dw (undo the last move), dw = -dw, prev = 0
-	iRprop+: as Rprop+, but on p < 0 the last move is undone only if the error rose (errorRose = 1), else dw = 0.
-	"""
-	plus = variant in ("Rprop+", "iRprop+")
-	args = "T *param, const T *grad, T *prev, T *step" + (", T *dw" if plus else "") + ", T etaMinus, T etaPlus, T stepMin, T stepMax"
-	args += ", int errorRose" if variant == "iRprop+" else ""
+	"""One fused kernel per variant, line for line the reference above."""
+	args = "T *param, const T *grad, T *prev, T *stepSize" + (", T *dw" if variant in BACKTRACKING else "")
+	args += ", T etaMinus, T etaPlus, T stepMin, T stepMax" + (", int errorRose" if variant == "iRprop+" else "")
 
 	body = [
-		"T g = grad[i]; T p = prev[i] * g; T s = step[i]",
-		"s = p > 0.0 ? s * etaPlus : (p < 0.0 ? s * etaMinus : s)",
-		"s = s > stepMax ? stepMax : (s < stepMin ? stepMin : s); step[i] = s",
+		"T g = grad[i]; T p = prev[i] * g",  # > 0: same sign as last step; < 0: a sign flip
+		"T s = p > 0.0 ? stepSize[i] * etaPlus : (p < 0.0 ? stepSize[i] * etaMinus : stepSize[i])",  # grow or shrink
+		"s = s > stepMax ? stepMax : (s < stepMin ? stepMin : s); stepSize[i] = s",  # clamped to [stepMin, stepMax] every step, as torch
 	]
 	if variant == "Rprop-":
-		body += ["param[i] -= (g > 0.0 ? s : (g < 0.0 ? -s : 0.0)); prev[i] = g"]
-	elif variant == "iRprop-":
-		body += ["g = p < 0.0 ? 0.0 : g", "param[i] -= (g > 0.0 ? s : (g < 0.0 ? -s : 0.0)); prev[i] = g"]
-	else:
-		backtrack = "1" if variant == "Rprop+" else "errorRose"
 		body += [
-			"T move = p < 0.0 ? (%s ? -dw[i] : 0.0) : (g > 0.0 ? -s : (g < 0.0 ? s : 0.0))" % backtrack,
-			"param[i] += move; dw[i] = move; prev[i] = p < 0.0 ? 0.0 : g",
+			"prev[i] = g",  # remember the gradient
+			"param[i] -= (g > 0.0 ? s : (g < 0.0 ? -s : 0.0))",  # theta -= sign(g) s
+		]
+	elif variant == "iRprop-":
+		body += [
+			"g = p < 0.0 ? 0.0 : g",  # a flip: no move, and the gradient is forgotten
+			"prev[i] = g",  # remember the gradient
+			"param[i] -= (g > 0.0 ? s : (g < 0.0 ? -s : 0.0))",  # theta -= sign(g) s
+		]
+	else:
+		body += [
+			"int undo = %s" % ("1" if variant == "Rprop+" else "errorRose"),  # iRprop+ undoes the last move only when the error rose
+			"T move = p < 0.0 ? (undo ? -dw[i] : 0.0) : (g > 0.0 ? -s : (g < 0.0 ? s : 0.0))",  # a flip: undo (or keep still), else -sign(g) s
+			"dw[i] = move; prev[i] = p < 0.0 ? 0.0 : g",  # remember the move; a flip forgets the gradient
+			"param[i] += move",  # theta += move
 		]
 
 	name = {"Rprop+": "rpropPlusStep", "Rprop-": "rpropMinusStep", "iRprop+": "irpropPlusStep", "iRprop-": "irpropMinusStep"}[variant]
@@ -50,40 +76,26 @@ class Rprop(Optimizer):
 	learnRate have no effect, as in torch): same gradient sign as last step: s = min(s eta+, smax); sign flip:
 	s = max(s eta-, smin); the move is -sign(g) s. On a flip "Rprop+" undoes the last move, "Rprop-" keeps moving,
 	"iRprop-" (default; = torch.optim.Rprop) does not move and forgets the gradient, "iRprop+" undoes the last move
-	only if the error rose: call update(error=loss) with a full-batch loss. See rpropKernel for the exact rules.
+	only if the error rose: call update(error=loss) with a full-batch loss. `reference` above states the exact rules.
 	Riedmiller & Braun, ICNN 1993; Igel & Huesken, NC 2000.
 	"""
-	hyperparameters = ("learnRate", "etas", "stepSizes", "variant")
+	learnRate = Hyperparameter(1e-2, low=0.0, doc="The initial step size of every element.")
+	etas = Hyperparameter((0.5, 1.2), rule=(lambda etaMinus, etaPlus: 0.0 < etaMinus < 1.0 < etaPlus, "0 < etaMinus < 1 < etaPlus",
+		"etaMinus, etaPlus"), doc="The shrink and growth factors.")
+	stepSizes = Hyperparameter((1e-6, 50.0), rule=(lambda stepMin, stepMax: 0.0 <= stepMin <= stepMax, "0 <= stepMin <= stepMax",
+		"stepMin, stepMax"), doc="The bounds of every step size.")
+	variant = Hyperparameter("iRprop-", choices=VARIANTS, doc="Which rule runs on a sign flip.")
+	# Rprop is a full-batch method: on mini-batches its step sizes grow on noise, so the CLI caps the largest step
+	tuned = {"learnRate": 1e-3, "stepSizes": (1e-6, 1e-2)}
 
-
-	def __init__(self, learnRate=1e-2, etas=(0.5, 1.2), stepSizes=(1e-6, 50), variant="iRprop-", nodeinfo=None):
-		super().__init__(learnRate, nodeinfo)
-		name = type(self).__name__
-
-		if not isinstance(etas, (tuple, list)) or len(etas) != 2:
-			raise ValueError("%s: etas must be a pair (etaMinus, etaPlus), got %r" % (name, etas))
-		etaMinus, etaPlus = (self.checkParam("etas", eta) for eta in etas)
-		if not 0.0 < etaMinus < 1.0 < etaPlus:
-			raise ValueError("%s: etas must satisfy 0 < etaMinus < 1 < etaPlus, got %r" % (name, tuple(etas)))
-
-		if not isinstance(stepSizes, (tuple, list)) or len(stepSizes) != 2:
-			raise ValueError("%s: stepSizes must be a pair (stepMin, stepMax), got %r" % (name, stepSizes))
-		stepMin, stepMax = (self.checkParam("stepSizes", s) for s in stepSizes)
-		if not 0.0 <= stepMin <= stepMax:
-			raise ValueError("%s: stepSizes must satisfy 0 <= stepMin <= stepMax, got %r" % (name, tuple(stepSizes)))
-
-		if variant not in VARIANTS:
-			raise ValueError("%s: variant must be one of %s, got %r" % (name, ", ".join(VARIANTS), variant))
-
-		self.etas, self.stepSizes, self.variant = (etaMinus, etaPlus), (stepMin, stepMax), variant
-		self.prevError, self.errorRose = None, 0
+	prevError, errorRose = None, 0  # the last update's error, and whether the error rose (iRprop+)
 
 
 	def setupState(self, var):
-		step = gpuarray.empty_like(var.data)
-		step.fill(self.learnRate * var.learnRate)
-		state = {"prev": gpuarray.zeros_like(var.data), "step": step}
-		if self.variant in ("Rprop+", "iRprop+"):
+		stepSize = gpuarray.empty_like(var.data)
+		stepSize.fill(self.learnRate * var.learnRate)
+		state = {"prev": gpuarray.zeros_like(var.data), "step": stepSize}
+		if self.variant in BACKTRACKING:
 			state["dw"] = gpuarray.zeros_like(var.data)
 		return state
 
@@ -120,11 +132,10 @@ class Rprop(Optimizer):
 
 
 	def updateVar(self, var, state, lr, range):
-		kernel = rpropKernels[self.variant]
 		scalars = (self.etas[0], self.etas[1], self.stepSizes[0], self.stepSizes[1])
-		if self.variant in ("Rprop+", "iRprop+"):
+		if self.variant in BACKTRACKING:
 			arrays = (var.data, var.grad, state["prev"], state["step"], state["dw"])
 		else:
 			arrays = (var.data, var.grad, state["prev"], state["step"])
 		extra = (self.errorRose, ) if self.variant == "iRprop+" else ()
-		kernel(*arrays, *scalars, *extra, range=range)
+		rpropKernels[self.variant](*arrays, *scalars, *extra, range=range)

@@ -1,10 +1,11 @@
-"""The registry of optimizer cases (every optimizer and its option combinations) with numpy transcriptions.
+"""The registry of optimizer cases: every optimizer and each option combination that selects different kernel lines.
 
-Each Case names a class, its constructor arguments, the numpy transcription of DESIGN section 5's formula
-(`reference(opt, p, g, state, lr, mult)` -> new p; updates the state dict in place; lr is already
-learnRate x var.learnRate; mult carries the variable's momRate and weightDecay multipliers), a random
-valid state for the kernel tests, and the settings for the training tests.
+Each Case names a class, its constructor arguments and the settings for the training tests. The formula
+itself is not here: each optimizer's file holds its numpy `reference(opt, param, grad, state, lr, var)`
+(-> new param; updates the state dict in place; lr is already learnRate x var.learnRate; var carries the
+momRate and weightDecay multipliers), and the kernel tests run the kernel against it.
 """
+import importlib
 import itertools
 from collections import namedtuple
 
@@ -16,102 +17,9 @@ from framework.Optimizers import AdaDelta, AdaGrad, Adam, MomentumSGD, NesterovS
 Case = namedtuple("Case", ["id", "cls", "kwargs", "fitLr", "torch"])
 
 
-# --- numpy transcriptions of DESIGN section 5 ---------------------------------------------------------------
-
-def refSGD(o, p, g, s, lr, mult):
-	return p - lr * g
-
-
-def refMomentum(o, p, g, s, lr, mult):
-	mu = o.momRate * mult.momRate
-	s["v"] = mu * s["v"] + g
-	return p - lr * s["v"]
-
-
-def refNesterov(o, p, g, s, lr, mult):
-	mu = o.momRate * mult.momRate
-	s["v"] = mu * s["v"] + g
-	return p - lr * (g + mu * s["v"])
-
-
-def refAdam(o, p, g, s, lr, mult):
-	t = o.t
-	s["m"] = o.beta1 * s["m"] + (1 - o.beta1) * g
-	s["v"] = o.beta2 * s["v"] + (1 - o.beta2) * g * g
-	mhat, vhat = s["m"] / (1 - o.beta1 ** t), s["v"] / (1 - o.beta2 ** t)
-	return p - lr * mhat / (np.sqrt(vhat) + o.epsilon)
-
-
-def refAdaGrad(o, p, g, s, lr, mult):
-	s["s"] = s["s"] + g * g
-	return p - lr * g / (np.sqrt(s["s"]) + o.epsilon)
-
-
-def refAdaDelta(o, p, g, s, lr, mult):
-	s["s"] = o.rho * s["s"] + (1 - o.rho) * g * g
-	d = np.sqrt(s["u"] + o.epsilon) / np.sqrt(s["s"] + o.epsilon) * g
-	s["u"] = o.rho * s["u"] + (1 - o.rho) * d * d
-	return p - lr * d
-
-
-def refRMSProp(o, p, g, s, lr, mult):
-	g = g + o.weightDecay * mult.weightDecay * p
-	s["s"] = o.alpha * s["s"] + (1 - o.alpha) * g * g
-	if o.centered:
-		s["m"] = o.alpha * s["m"] + (1 - o.alpha) * g
-		v = np.maximum(s["s"] - s["m"] ** 2, 0)
-	else:
-		v = s["s"]
-	d = np.sqrt(v + o.epsilon) if o.epsInsideSqrt else np.sqrt(v) + o.epsilon
-	if o.momentum > 0:
-		s["b"] = o.momentum * mult.momRate * s["b"] + g / d
-		return p - lr * s["b"]
-	return p - lr * g / d
-
-
-def refGraves(o, p, g, s, lr, mult):
-	s["n"] = o.alpha * s["n"] + (1 - o.alpha) * g * g
-	s["m"] = o.alpha * s["m"] + (1 - o.alpha) * g
-	s["delta"] = o.momRate * mult.momRate * s["delta"] - lr * g / np.sqrt(np.maximum(s["n"] - s["m"] ** 2, 0) + o.epsilon)
-	return p + s["delta"]
-
-
-def refRprop(o, p, g, s, lr, mult):
-	(etaMinus, etaPlus), (stepMin, stepMax) = o.etas, o.stepSizes
-	prod = s["prev"] * g
-	step = np.where(prod > 0, s["step"] * etaPlus, np.where(prod < 0, s["step"] * etaMinus, s["step"]))
-	s["step"] = np.clip(step, stepMin, stepMax)
-	flip = prod < 0
-
-	if o.variant == "Rprop-":
-		s["prev"] = g.copy()
-		return p - np.sign(g) * s["step"]
-	if o.variant == "iRprop-":
-		g = np.where(flip, 0, g)
-		s["prev"] = g
-		return p - np.sign(g) * s["step"]
-
-	undo = (o.variant == "Rprop+") or o.errorRose
-	move = np.where(flip, -s["dw"] if undo else 0 * g, -np.sign(g) * s["step"])
-	s["dw"] = move
-	s["prev"] = np.where(flip, 0, g)
-	return p + move
-
-
-def refSMORMS3(o, p, g, s, lr, mult):
-	r = 1 / (s["mem"] + 1)
-	s["m"] = (1 - r) * s["m"] + r * g
-	s["q"] = (1 - r) * s["q"] + r * g * g
-	x = s["m"] ** 2 / (s["q"] + o.epsilon)
-	p = p - g * np.minimum(lr, x) / (np.sqrt(s["q"]) + o.epsilon)
-	s["mem"] = 1 + s["mem"] * (1 - x)
-	return p
-
-
-REFERENCES = {
-	SGD: refSGD, MomentumSGD: refMomentum, NesterovSGD: refNesterov, Adam: refAdam, AdaGrad: refAdaGrad,
-	AdaDelta: refAdaDelta, RMSProp: refRMSProp, RMSPropGraves: refGraves, Rprop: refRprop, SMORMS3: refSMORMS3,
-}
+def reference(cls):
+	"""The numpy step an optimizer's own file states as its specification (`reference` beside its kernel)."""
+	return importlib.import_module(cls.__module__).reference
 
 
 # --- random valid state for the kernel tests ----------------------------------------------------------------

@@ -79,9 +79,9 @@ def test_global_state_rebinds_the_same_variables(dtype):
 	assert np.all(buffers["grad"].buffer.get()[start:stop] == 3.0)
 
 	# equal multipliers share one launch: frozen is skipped, l1.W, l1.b, l2.b differ, the rest group
-	launches = opt.getLaunches()
-	assert all(launch.range is not None for launch in launches)
-	assert sum(len(launch.var.names) for launch in launches) == len(variables) - 1
+	groups = opt.getGroups()
+	assert all(group.range is not None for group in groups)
+	assert sum(len(group.names) for group in groups) == len(variables) - 1
 
 	opt.zeroGradParams()
 	assert np.all(buffers["grad"].buffer.get() == 0)
@@ -93,8 +93,8 @@ def test_global_state_one_launch_for_equal_multipliers():
 		var.learnRate, var.momRate, var.weightDecay = 1.0, 1.0, 1.0
 	opt = Adam()
 	opt.setupOn(variables, useGlobalState=True)
-	launches = opt.getLaunches()
-	assert len(launches) == 1 and launches[0].range == slice(0, opt.buffers[np.dtype(np.float32)]["data"].range("frozen")[1])
+	groups = opt.getGroups()
+	assert len(groups) == 1 and groups[0].range == slice(0, opt.buffers[np.dtype(np.float32)]["data"].range("frozen")[1])
 
 
 def test_mixed_dtypes_get_one_buffer_each():
@@ -106,7 +106,7 @@ def test_mixed_dtypes_get_one_buffer_each():
 	a.grad.fill(1.0)
 	b.grad.fill(2.0)
 	opt.update()
-	assert len(opt.buffers) == 2 and len(opt.getLaunches()) == 2
+	assert len(opt.buffers) == 2 and len(opt.getGroups()) == 2
 	np.testing.assert_array_equal(a.data.get(), 0.5)
 	np.testing.assert_array_equal(b.data.get(), 0.0)
 

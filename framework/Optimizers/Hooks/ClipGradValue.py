@@ -16,6 +16,6 @@ class ClipGradValue(Hook):
 		self.limit = self.checkParam("limit", limit)
 
 
-	def __call__(self, launches):
-		for launch in launches:
-			clipValueKernel(launch.var.grad, self.limit, range=launch.range)
+	def __call__(self, groups):
+		for group in groups:
+			clipValueKernel(group.grad, self.limit, range=group.range)

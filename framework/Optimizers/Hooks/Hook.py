@@ -1,9 +1,10 @@
-"""The base of gradient hooks: called with the optimizer's launch list before every update.
+"""The base of gradient hooks: called with the optimizer's groups before every update.
 
-Each launch has .var (a Variable in local mode, a group of variables over the global buffers
-in global mode; both expose .data, .grad, .learnRate, .momRate, .weightDecay) and .range
-(None, or the slice of the global buffers the group covers). A hook rewrites var.grad in place.
-Frozen variables (learnRate multiplier 0) are not in the list.
+Each group (framework.Optimizers.ParamLayout.Group) is what one kernel launch acts on: .data, .grad,
+.range (None: one variable's own arrays; else the slice of the dtype's global buffers a run of variables
+covers) and the run's multipliers .learnRate, .momRate, .weightDecay. A hook rewrites group.grad over
+group.range in place. Frozen variables (learnRate multiplier 0) are in no group. A hook that returns True
+skips the step: the optimizer then changes nothing (parameters, state and t stay as they are).
 """
 import numbers
 
@@ -11,7 +12,7 @@ import numpy as np
 
 
 class Hook:
-	def __call__(self, launches):
+	def __call__(self, groups):
 		raise NotImplementedError
 
 
@@ -35,8 +36,8 @@ class PenaltyHook(Hook):
 		self.rate = self.checkParam("rate", rate)
 
 
-	def __call__(self, launches):
-		for launch in launches:
-			rate = self.rate * launch.var.weightDecay
+	def __call__(self, groups):
+		for group in groups:
+			rate = self.rate * group.weightDecay
 			if rate != 0.0:
-				self.kernel(launch.var.grad, launch.var.data, rate, range=launch.range)
+				self.kernel(group.grad, group.data, rate, range=group.range)
