@@ -54,6 +54,8 @@ class Optimizer:
 
 	def __init__(self, learnRate, nodeinfo=None):
 		self.learnRate = learnRate
+		if nodeinfo is not None and not callable(getattr(nodeinfo, "averageGradients", None)):
+			raise TypeError("%s: nodeinfo must be a framework.Distributed.NodeInfo or None, got %s" % (type(self).__name__, type(nodeinfo).__name__))
 		self.nodeinfo = nodeinfo
 		self.t = 0
 		self.hooks = []
@@ -76,6 +78,8 @@ class Optimizer:
 		named = ParamLayout.collect(who, target)
 		self.layout = ParamLayout.ParamLayout(who, named, self.setupState, useGlobalState)
 		self.t = 0
+		if self.nodeinfo is not None:  # data-parallel: every rank the same variables, all starting from rank 0's values
+			self.nodeinfo.replicate(who + ".setupOn", self.layout)
 		return self
 
 
@@ -107,8 +111,11 @@ class Optimizer:
 	def update(self, error=None):
 		"""Runs the hooks, then one step: t += 1 and one kernel per Group. A hook returning True skips the step."""
 		layout = self.requireSetup("update")
-		self.checkError(error)
 		groups = layout.groups()
+		if self.nodeinfo is not None:  # data-parallel: the checks, hooks and step see the means over the ranks
+			self.nodeinfo.averageGradients(groups)
+			error = self.nodeinfo.meanValue(error) if error is not None and self.needsError else error
+		self.checkError(error)
 		for hook in self.hooks:
 			if hook(groups):
 				return

@@ -106,3 +106,22 @@ def test_ranks_share_the_shuffle_not_the_dropout_masks(ranks, tmp_path):
 	assert len({tuple(s["masks"]) for s in seen}) == ranks
 	for s in seen:
 		assert s["error"].startswith("Trainer.trainFromHost: the shuffles (seed every rank alike: Config.setSeed) differ between the ranks"), s["error"]
+
+
+@pytest.mark.parametrize("ranks", RANKS)
+def test_one_all_reduce_per_dtype_and_frozen_variables_left_alone(ranks, tmp_path):
+	runMpiOk(ranks, "frozen.py", tmp_path / "seen.json", timeout=60)
+	mean = (ranks + 1) / 2
+	for rank, seen in enumerate(readJson(tmp_path / "seen.json")):
+		assert seen["global"]["calls"] == 1  # the trainable run of the float64 buffer, in one piece
+		assert seen["local"]["calls"] == 3  # one per trainable variable: Linear0.b, Linear2.W, Linear2.b
+		for mode in ("local", "global"):
+			grads = seen[mode]["grads"]
+			assert grads.pop("Linear0.W") == rank + 1.0  # frozen: this rank's own gradient, not reduced
+			assert grads and all(value == pytest.approx(mean) for value in grads.values()), grads
+
+
+def test_optimizer_rejects_a_nodeinfo_of_the_wrong_type():
+	from framework.Optimizers import Adam
+	with pytest.raises(TypeError, match="Adam: nodeinfo must be a framework.Distributed.NodeInfo or None, got str"):
+		Adam(nodeinfo="world")
