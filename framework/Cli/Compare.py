@@ -2,7 +2,7 @@
 import csv
 import os
 
-from framework.Cli import Args, Plot
+from framework.Cli import Args, Plot, Processes
 from framework.Cli.CliError import CliError
 from framework.Cli.Data import loadData
 from framework.Cli.Train import Run
@@ -37,6 +37,8 @@ def splitOpts(pairs, names):
 
 
 def run(args):
+	node = Processes.launchNode()  # before the first array: on CUDA it picks this rank's GPU
+	say = print if Processes.isRoot(node) else (lambda *a, **k: None)  # rank 0 alone prints and writes
 	names = [name.strip() for name in args.optimizers.split(",") if name.strip()]
 	if not names:
 		raise CliError("--optimizers needs at least one name")
@@ -48,13 +50,13 @@ def run(args):
 
 	data = loadData(args)
 	os.makedirs(args.out, exist_ok=True)
-	print("comparing %s on %s (%s, %d epochs, batch %d, seed %d)" % (
-		", ".join(names), args.dataset, args.net, args.epochs, args.batch_size, args.seed
+	say("comparing %s on %s (%s, %d epochs, batch %d, seed %d%s)" % (
+		", ".join(names), args.dataset, args.net, args.epochs, args.batch_size, args.seed, Processes.describeProcesses(node)
 	))
 
 	results, rows = {}, []
 	for name in names:
-		session = Run(args, name, opts[name], data=data)
+		session = Run(args, name, opts[name], data=data, nodeinfo=node)
 		for _ in range(args.epochs):
 			session.epoch()
 
@@ -65,20 +67,21 @@ def run(args):
 			"optimizer": name, "learn_rate": session.optimizer.learnRate, "train_loss": final["train_loss"],
 			"test_loss": final["test_loss"], "test_acc": final["test_acc"], "seconds": seconds
 		})
-		print("  %-14s done: test acc %.2f%%" % (name, 100 * final["test_acc"]), flush=True)
+		say("  %-14s done: test acc %.2f%%" % (name, 100 * final["test_acc"]), flush=True)
 
-	print()
-	print("%-14s %10s %12s %11s %10s %9s" % ("optimizer", "learnRate", "train loss", "test loss", "test acc", "time, s"))
+	say()
+	say("%-14s %10s %12s %11s %10s %9s" % ("optimizer", "learnRate", "train loss", "test loss", "test acc", "time, s"))
 	for row in rows:
-		print("%-14s %10.3g %12.4f %11.4f %9.2f%% %9.2f" % (
+		say("%-14s %10.3g %12.4f %11.4f %9.2f%% %9.2f" % (
 			row["optimizer"], row["learn_rate"], row["train_loss"], row["test_loss"], 100 * row["test_acc"], row["seconds"]
 		))
 
-	with open(os.path.join(args.out, TABLE), "w", newline="") as f:
-		writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-		writer.writeheader()
-		writer.writerows(rows)
-	Plot.plotComparison(results, os.path.join(args.out, PLOT), "%s on %s: training loss" % (args.net, args.dataset))
-	print("wrote %s, %s in %s" % (TABLE, PLOT, args.out))
+	if Processes.isRoot(node):
+		with open(os.path.join(args.out, TABLE), "w", newline="") as f:
+			writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+			writer.writeheader()
+			writer.writerows(rows)
+		Plot.plotComparison(results, os.path.join(args.out, PLOT), "%s on %s: training loss" % (args.net, args.dataset))
+	say("wrote %s, %s in %s" % (TABLE, PLOT, args.out))
 	return 0
 

@@ -4,7 +4,7 @@ import inspect
 import os
 
 from framework import Config
-from framework.Cli import Args, Plot
+from framework.Cli import Args, Plot, Processes
 from framework.Cli.CliError import CliError
 from framework.Cli.Data import loadData
 from framework.Cli.Nets import buildNet
@@ -36,7 +36,7 @@ def addParser(sub):
 class Run:
 	"""One training run: data, net, optimizer, schedule and the handlers, built from parsed arguments."""
 
-	def __init__(self, args, optimizerName, opts, data=None):
+	def __init__(self, args, optimizerName, opts, data=None, nodeinfo=None):
 		from framework.Cost import CrossEntropy
 		from framework.Handlers import Trainer, Validator
 
@@ -46,6 +46,7 @@ class Run:
 		Config.setSeed(args.seed)
 		self.net = buildNet(args.net, inshape)
 		self.optimizer = Args.makeOptimizer(optimizerName, opts, tuned=True)
+		self.optimizer.nodeinfo = nodeinfo  # data-parallel when mpiexec started several processes (Processes.launchNode)
 		self.optimizer.setupOn(self.net, useGlobalState=args.global_state)
 
 		stepsPerEpoch = -(-self.xTrain.shape[0] // args.batch_size)
@@ -58,7 +59,7 @@ class Run:
 		self.trainer = Trainer(self.net, self.cost, self.optimizer, args.batch_size, self.schedule, progress)
 		# Validating in training-sized batches keeps every product small: one large multi-threaded product between
 		# epochs left the BLAS and OpenMP thread pools contending and slowed the next epoch about 2x on 2 cores
-		self.validator = Validator(self.net, CrossEntropy(), batchsize=args.batch_size, progress=False)
+		self.validator = Validator(self.net, CrossEntropy(), batchsize=args.batch_size, progress=False, nodeinfo=nodeinfo)
 		self.history = []
 
 
@@ -80,8 +81,10 @@ class Run:
 def run(args):
 	from framework.Handlers import loadCheckpoint, saveCheckpoint
 
+	node = Processes.launchNode()  # before the first array: on CUDA it picks this rank's GPU
+	say = print if Processes.isRoot(node) else (lambda *a, **k: None)  # rank 0 alone prints and writes
 	opts = Args.parseOpts(args.opt)
-	session = Run(args, args.optimizer, opts)
+	session = Run(args, args.optimizer, opts, nodeinfo=node)
 	os.makedirs(args.out, exist_ok=True)
 	checkpoint = os.path.join(args.out, CHECKPOINT)
 
@@ -89,29 +92,30 @@ def run(args):
 		if not os.path.exists(checkpoint):
 			raise CliError("--resume: no checkpoint at %r" % checkpoint)
 		session.trainer.epoch = loadCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, session.history)
-		print("resumed from %s at epoch %d" % (checkpoint, session.trainer.epoch))
+		say("resumed from %s at epoch %d" % (checkpoint, session.trainer.epoch))
 
-	print("training %s (%d parameters) on %s (%d train / %d test) with %s, %s schedule, %d epochs, batch %d" % (
+	say("training %s (%d parameters) on %s (%d train / %d test) with %s, %s schedule, %d epochs, batch %d%s" % (
 		args.net, session.net.numOfParams(), args.dataset, session.xTrain.shape[0], session.xTest.shape[0],
-		describe(session.optimizer), args.schedule, args.epochs, args.batch_size
+		describe(session.optimizer), args.schedule, args.epochs, args.batch_size, Processes.describeProcesses(node)
 	))
 
 	while len(session.history) < args.epochs:
 		row = session.epoch()
 		saveCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, row["epoch"], session.history)
-		print("epoch %3d  loss %.4f  train acc %6.2f%%  test loss %.4f  test acc %6.2f%%  %.2fs" % (
+		say("epoch %3d  loss %.4f  train acc %6.2f%%  test loss %.4f  test acc %6.2f%%  %.2fs" % (
 			row["epoch"], row["train_loss"], 100 * row["train_acc"], row["test_loss"], 100 * row["test_acc"], row["seconds"]
 		))
 
-	writeHistory(os.path.join(args.out, HISTORY), session.history)
-	Plot.plotTraining(session.history, os.path.join(args.out, PLOT), "%s on %s, %s" % (args.net, args.dataset, args.optimizer))
+	if Processes.isRoot(node):
+		writeHistory(os.path.join(args.out, HISTORY), session.history)
+		Plot.plotTraining(session.history, os.path.join(args.out, PLOT), "%s on %s, %s" % (args.net, args.dataset, args.optimizer))
 
 	final = session.history[-1]
 	total = sum(row["seconds"] for row in session.history)
-	print("test accuracy: %.2f%% after %d epoch%s (%.1fs training, %.3fs per epoch)" % (
+	say("test accuracy: %.2f%% after %d epoch%s (%.1fs training, %.3fs per epoch)" % (
 		100 * final["test_acc"], final["epoch"], "s" * (final["epoch"] != 1), total, total / len(session.history)
 	))
-	print("wrote %s, %s, %s in %s" % (CHECKPOINT, HISTORY, PLOT, args.out))
+	say("wrote %s, %s, %s in %s" % (CHECKPOINT, HISTORY, PLOT, args.out))
 	return 0
 
 
