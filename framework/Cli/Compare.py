@@ -36,6 +36,7 @@ def splitOpts(pairs, names):
 	return {name: Args.parseOpts(items, "--opt") for name, items in perOptimizer.items()}
 
 
+@Processes.endJobOnError
 def run(args):
 	node = Processes.launchNode()  # before the first array: on CUDA it picks this rank's GPU
 	say = print if Processes.isRoot(node) else (lambda *a, **k: None)  # rank 0 alone prints and writes

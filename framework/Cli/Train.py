@@ -78,6 +78,7 @@ class Run:
 		return row
 
 
+@Processes.endJobOnError
 def run(args):
 	from framework.Handlers import loadCheckpoint, saveCheckpoint
 

@@ -2,11 +2,12 @@
 import csv
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
 
-from tests.Distributed.mpirun import ROOT, childEnv, requireMpi
+from tests.Distributed.mpirun import ROOT, childEnv, requireMpi, runMpi
 
 pytest.importorskip("sklearn")
 pytest.importorskip("matplotlib")
@@ -68,3 +69,11 @@ def test_several_processes_without_mpi4py_is_one_line(rank, tmp_path):
 		assert 'pip install -e ".[mpi]"' in result.stderr
 	else:
 		assert result.stderr == ""  # rank 0 says it, once
+
+
+def test_an_error_on_one_rank_ends_the_job(tmp_path):
+	start = time.monotonic()
+	result = runMpi(2, "clierror.py", timeout=30)  # a hang raises TimeoutExpired and fails the test
+	assert time.monotonic() - start < 30
+	assert result.returncode != 0 and "finished" not in result.stdout
+	assert "framework train: rank 1: error: no checkpoint on this rank" in result.stderr
