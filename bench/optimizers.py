@@ -3,7 +3,8 @@
 Large: 16M float32 parameters in 8 tensors; small: 200 tensors of 1K-100K elements (5M in all).
 "Useful bytes" per element are what the step must read and write (plain RMSProp: read param, grad, s;
 write param, s = 5 x 4 bytes); the limit is in-place numpy.add(a, b, out=a) on 64M float32 elements
-counted as 3 x nbytes, measured in the same run. Times are medians of repeats after warm-up.
+counted as 3 x nbytes, measured in the same run. Times are medians of repeats after warm-up. The last two
+columns time the same step with a FiniteCheck hook (the on-device non-finite check) and its ratio to the plain step.
 
     python bench/optimizers.py [--repeats 7] [--json bench/results/optimizers.json]
 """
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.common import printTable, streamingLimit, timeit, writeJson  # noqa: E402
 from framework import Config  # noqa: E402
 from framework.Optimizers import Adam, RMSProp, RMSPropGraves, Rprop  # noqa: E402
+from framework.Optimizers.Hooks import FiniteCheck  # noqa: E402
 from framework.Variable import Variable  # noqa: E402
 
 LIMIT_SOURCE = "bench.common.streamingLimit"
@@ -41,11 +43,13 @@ def makeTensors(sizes, rng):
 	return params, grads
 
 
-def setupOurs(factory, params, grads):
+def setupOurs(factory, params, grads, finiteCheck=False):
 	variables = [Variable(p.copy(), name="p%d" % k) for k, p in enumerate(params)]
 	for var, g in zip(variables, grads):
 		var.grad.set(g)
 	opt = factory()
+	if finiteCheck:
+		opt.addHook(FiniteCheck())
 	opt.setupOn(variables, useGlobalState=True)
 	return opt.update, len(opt.getGroups())
 
@@ -106,28 +110,32 @@ def main():
 
 		for name, ours, theirs, words in configs:
 			step, launches = setupOurs(ours, params, grads)
+			checkedStep, _ = setupOurs(ours, params, grads, finiteCheck=True)
 			torchStep = setupTorch(theirs, params, grads, torch)
-			times = timeInterleaved([addStep, step, torchStep], args.repeats)
+			times = timeInterleaved([addStep, step, checkedStep, torchStep], args.repeats)
 			limit = 3 * streamA.nbytes / times[0] / 1e9
-			seconds, torchSeconds = times[1], (times[2] if torchStep is not None else None)
+			seconds, checkedSeconds, torchSeconds = times[1], times[2], (times[3] if torchStep is not None else None)
 			useful = words * 4 * total / seconds / 1e9
 			rows.append([
 				name, label, "%.2f" % (seconds * 1e3), str(launches), "%.1f" % limit, "%.1f" % useful, "%.2f" % (useful / limit),
 				"-" if torchSeconds is None else "%.2f" % (torchSeconds * 1e3),
 				"-" if torchSeconds is None else "%.1f" % (torchSeconds / seconds),
+				"%.2f" % (checkedSeconds * 1e3), "%.2f" % (checkedSeconds / seconds),
 			])
 			records.append(dict(
 				optimizer=name, tensors=label, elements=total, usefulBytesPerElement=words * 4, seconds=seconds,
 				launches=launches, limitGBs=limit, usefulGBs=useful, fractionOfLimit=useful / limit, torchForeachSeconds=torchSeconds,
 				speedupVsTorch=None if torchSeconds is None else torchSeconds / seconds,
+				finiteCheckSeconds=checkedSeconds, finiteCheckRatio=checkedSeconds / seconds,
 			))
 
 	print("one optimizer step, float32, global state, backend %s; streaming limit %.1f GB/s at start (%s), re-timed per row" % (
 		Config.getBackend(), firstLimit, LIMIT_SOURCE
 	))
-	printTable(["optimizer", "tensors", "ms", "launches", "limit GB/s", "useful GB/s", "of limit", "torch foreach ms", "x torch"], rows)
+	printTable(["optimizer", "tensors", "ms", "launches", "limit GB/s", "useful GB/s", "of limit", "torch foreach ms", "x torch",
+		"+FiniteCheck ms", "FiniteCheck ratio"], rows)
 
-	targets = {"ofLimit": 0.85, "xTorchRMSprop": 5.0, "xTorchRprop": 10.0, "xTorchSmallTensors": 5.0}
+	targets = {"ofLimit": 0.85, "xTorchRMSprop": 5.0, "xTorchRprop": 10.0, "xTorchSmallTensors": 5.0, "finiteCheckRatio": 1.10}
 	big = [r for r in records if r["tensors"].startswith("16M")]
 	small = [r for r in records if r["tensors"].startswith("5M")]
 	checks = {
@@ -135,8 +143,10 @@ def main():
 		"xTorchRMSprop": all((r["speedupVsTorch"] or 0) >= targets["xTorchRMSprop"] for r in big if r["optimizer"].startswith("RMSProp ") or r["optimizer"] == "RMSProp"),
 		"xTorchRprop": all((r["speedupVsTorch"] or 0) >= targets["xTorchRprop"] for r in big if r["optimizer"].startswith("Rprop")),
 		"xTorchSmallTensors": all((r["speedupVsTorch"] or 0) >= targets["xTorchSmallTensors"] for r in small),
+		"finiteCheckRatio": all(r["finiteCheckRatio"] <= targets["finiteCheckRatio"] for r in records),
 	}
-	print("targets: " + ", ".join("%s >= %s: %s" % (k, targets[k], "met" if v else "MISSED") for k, v in checks.items()))
+	print("targets: " + ", ".join("%s %s %s: %s" % (k, "<=" if k == "finiteCheckRatio" else ">=", targets[k], "met" if v else "MISSED")
+		for k, v in checks.items()))
 	if torch is None:
 		print("torch is not installed: the torch columns are empty")
 

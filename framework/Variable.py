@@ -12,6 +12,9 @@ class Variable:
 	`learnRate`, `momRate` and `weightDecay` multiply the optimizer's own settings
 	for this variable only (0 freezes it); they survive global state.
 	"""
+	# How many Variables were ever made: an optimizer set up on a Module re-reads the module's variables only when
+	# this moved, so a variable replaced by setVar after setupOn is an error at the next update, at no cost per step.
+	created = 0
 
 	def __init__(self, data, name=None, grad=None, withgrad=True):
 		if isinstance(data, np.ndarray):
@@ -27,16 +30,12 @@ class Variable:
 			))
 
 		self.data, self.grad, self.name = data, grad, name
+		Variable.created += 1
 		self.learnRate, self.momRate, self.weightDecay = 1.0, 1.0, 1.0
 
 	shape = property(lambda self: self.data.shape)
 	dtype = property(lambda self: self.data.dtype)
 	size = property(lambda self: self.data.size)
-
-	@property
-	def hasGrad(self):
-		return self.grad is not None
-
 
 	def set(self, ary):
 		"""Copies a host array (or another Variable's data) into this variable in place."""

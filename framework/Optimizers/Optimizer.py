@@ -37,9 +37,7 @@ FORMAT, VERSION = "framework.Optimizer", 1
 
 
 class Optimizer:
-	learnRate = Hyperparameter(
-		low=0.0, doc="The step size; it may change between steps (`opt.learnRate = ...`), which is what schedules do."
-	)
+	learnRate = Hyperparameter(low=0.0)  # required here; each optimizer redeclares it with its default
 	tuned = {}
 	# Whether update() needs every step's error: Trainer reads the loss back per step only for such an optimizer
 	needsError = False
@@ -74,9 +72,7 @@ class Optimizer:
 
 	def setupOn(self, target, useGlobalState=False):
 		"""Takes the trainable variables of a Module (getVarTable) or a list of Variables; resets t and state."""
-		who = type(self).__name__
-		named = ParamLayout.collect(who, target)
-		self.layout = ParamLayout.ParamLayout(who, named, self.setupState, useGlobalState)
+		self.layout = ParamLayout.ParamLayout(type(self).__name__, target, self.setupState, useGlobalState)
 		self.t = 0
 		if self.nodeinfo is not None:  # data-parallel: every rank the same variables, all starting from rank 0's values
 			self.nodeinfo.replicate(who + ".setupOn", self.layout)

@@ -64,10 +64,15 @@ def collect(who, target):
 
 
 class ParamLayout:
-	"""ParamLayout(who, named, setupState, globalState): the variables in launch order, their state and the Groups."""
+	"""ParamLayout(who, target, setupState, globalState): the variables of a Module or list in launch order, their
+	state and the Groups."""
 
-	def __init__(self, who, named, setupState, globalState):
+	def __init__(self, who, target, setupState, globalState):
+		named = collect(who, target)
 		self.who, self.globalState = who, bool(globalState)
+		# a Module's variables may be replaced (setVar) after setup: re-read them when a Variable was made since
+		self.module = target if hasattr(target, "getVarTable") else None
+		self.created = Variable.created
 		self.buffers = {}  # global state: dtype -> {"data": SharedArray, "grad": SharedArray, stateName: SharedArray}
 
 		if self.globalState:
@@ -126,6 +131,8 @@ class ParamLayout:
 
 	def groups(self):
 		"""The Groups of the next step: kept while no variable's multipliers, data or grad changed, else rebuilt."""
+		if Variable.created != self.created and self.module is not None:
+			self.checkModule()
 		keys = list(map(MULTIPLIERS, self.vars))
 		if keys != self.keys or not all(map(is_, map(DATA, self.vars), self.datas)) or \
 				not all(map(is_, map(GRAD, self.vars), self.grads)):
@@ -133,6 +140,17 @@ class ParamLayout:
 			self.cached = self.buildGlobal(keys) if self.globalState else self.buildLocal(keys)
 			self.keys, self.datas, self.grads = keys, list(map(DATA, self.vars)), list(map(GRAD, self.vars))
 		return self.cached
+
+
+	def checkModule(self):
+		"""The module must still hold the variables the optimizer was set up on (setVar replaces one silently)."""
+		current = {id(var) for _, var in collect(self.who, self.module)}
+		if current != {id(var) for var in self.vars}:
+			raise RuntimeError(
+				"%s.update: the module's variables changed since setupOn (a variable was replaced, e.g. by setVar); "
+				"the optimizer would go on training the old ones: call setupOn again" % self.who
+			)
+		self.created = Variable.created
 
 
 	def checkBindings(self):

@@ -160,3 +160,20 @@ def test_learn_rate_changes_between_steps(dtype):
 	opt.update()
 	np.testing.assert_allclose(var.data.get(), -0.6, rtol=1e-6)
 	assert opt.t == 2
+
+
+def test_no_kernel_argument_takes_a_reserved_name():
+	# `n` is the element count in every kernel; PyCUDA's range kernels add `start`, `stop` and `step` parameters,
+	# so an argument named `step` (Adam's and Rprop's once) fails to compile on CUDA with a duplicate parameter
+	import importlib
+	import pkgutil
+	import framework.Optimizers as package
+	from framework.Backend.Kernels import _Kernel
+
+	kernels = []
+	for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+		for value in vars(importlib.import_module(info.name)).values():
+			kernels += [k for k in (value.values() if isinstance(value, dict) else [value]) if isinstance(k, _Kernel)]
+	assert len(kernels) >= 25
+	clashes = [(k.name, arg.name) for k in kernels for arg in k.args if arg.name in ("n", "start", "stop", "step")]
+	assert not clashes
