@@ -49,3 +49,7 @@ class Node:
 
 	def __repr__(self):
 		return "Node(%s)" % self.module.describe()
+
+
+# Module.node() creates nodes through this registration, so that Module needs no import of Containers
+Module.nodeClass = Node

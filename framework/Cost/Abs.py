@@ -11,10 +11,10 @@ absError = ReductionKernel(
 	"const T *pred, const T *target, double scale", "absError"
 )
 
-# sign(0) = 0, the subgradient PyTorch picks.
+# sign(0) = 0, the subgradient PyTorch picks; written scale * d there so that a NaN difference stays NaN.
 absGrad = ElementwiseKernel(
 	"T *grad, const T *pred, const T *target, T scale",
-	"T d = pred[i] - target[i]; grad[i] = d > 0.0 ? scale : (d < 0.0 ? -scale : 0.0)",
+	"T d = pred[i] - target[i]; grad[i] = d > 0.0 ? scale : (d < 0.0 ? -scale : scale * d)",
 	"absGrad"
 )
 

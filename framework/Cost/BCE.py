@@ -17,8 +17,10 @@ bceGrad = ElementwiseKernel(
 	"T *grad, const T *x, const T *target, T scale", "grad[i] = scale * (1.0 / (1.0 + expf(-x[i])) - target[i])", "bceGrad"
 )
 
+# A NaN logit or target is a NaN metric (comparisons with NaN are false and would count it as a hit or a miss).
 bceMisses = ReductionKernel(
-	np.float64, "0", "a + b", "((x[i] > 0.0) != (target[i] > 0.5)) ? scale : 0.0",
+	np.float64, "0", "a + b",
+	"x[i] != x[i] || target[i] != target[i] ? 0.0 / 0.0 : (((x[i] > 0.0) != (target[i] > 0.5)) ? scale : 0.0)",
 	"const T *x, const T *target, double scale", "bceMisses"
 )
 

@@ -19,15 +19,21 @@ accumulateWeighted = ElementwiseKernel(
 	"double *acc, const double *value, double weight", "acc[i] += weight * value[i]", "costAccumulateWeighted"
 )
 
-# A classifier's validation metric: the share of rows whose largest logit is not the label (NaN for a bad label).
+# A classifier's validation metric: the share of rows whose largest logit is not the label. NaN for a bad label
+# and for a row holding a NaN logit (a comparison with NaN is false, so the argmax alone would skip it).
+# One work item per row: the first array, miss, has one entry per row, so the launch needs no range.
 rowMisses = ElementwiseKernel(
 	"T *miss, const T *x, const int *labels, int cols",
 	"""
 	const T *row = x + (long)i * cols;
-	int best = 0;
-	for (int c = 1; c < cols; c++) best = row[c] > row[best] ? c : best;
+	int best = 0, hasNaN = row[0] != row[0];
+	for (int c = 1; c < cols; c++)
+	{
+		best = row[c] > row[best] ? c : best;
+		hasNaN |= row[c] != row[c];
+	}
 	int y = labels[i];
-	miss[i] = (y < 0 || y >= cols) ? 0.0 / 0.0 : (best != y ? 1.0 : 0.0);
+	miss[i] = (y < 0 || y >= cols || hasNaN) ? 0.0 / 0.0 : (best != y ? 1.0 : 0.0);
 	""",
 	"costRowMisses"
 )

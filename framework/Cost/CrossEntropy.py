@@ -12,19 +12,19 @@ ceWeightSum = ReductionKernel(
 	"const int *labels, const T *weights, int cols", "ceWeightSum"
 )
 
-# One work item per row (run over range(0, rows)) does the whole cost for its row: the row's log-sum-exp,
-# shifted by the row maximum so that exp cannot overflow, its share of the error and its gradient row.
-# A label outside [0, cols) makes the row's error and gradient NaN instead of reading out of bounds; the
-# cost then names it. Fused because five launches (and their Python overhead) cost more than the math.
-ceRows = ElementwiseKernel(
-	"T *grad, double *rowError, const T *x, const int *labels, const T *weights, const double *wsum, int cols",
+# Two launches. ceRowStats, one work item per row (its first array, rowError, has one entry per row, so the
+# launch count is the row count without a range): the row's log-sum-exp, shifted by the row maximum so that exp
+# cannot overflow, and its share of the error. ceGrad, one work item per element of the gradient: the softmax
+# minus the one-hot label, scaled. A label outside [0, cols) makes the row's error and gradient NaN instead of
+# reading out of bounds (the cost then names it); a NaN logit makes them NaN through the sum of exponentials.
+ceRowStats = ElementwiseKernel(
+	"double *rowError, T *lse, const T *x, const int *labels, const T *weights, const double *wsum, int cols",
 	"""
 	const T *row = x + (long)i * cols;
-	T *out = grad + (long)i * cols;
 	int y = labels[i];
 	if (y < 0 || y >= cols)
 	{
-		for (int c = 0; c < cols; c++) out[c] = 0.0 / 0.0;
+		lse[i] = 0.0 / 0.0;
 		rowError[i] = 0.0 / 0.0;
 	}
 	else
@@ -33,12 +33,23 @@ ceRows = ElementwiseKernel(
 		for (int c = 1; c < cols; c++) m = row[c] > m ? row[c] : m;
 		T s = 0.0;
 		for (int c = 0; c < cols; c++) s += expf(row[c] - m);
-		T lse = m + logf(s), scale = weights[y] / (T)wsum[0];
-		for (int c = 0; c < cols; c++) out[c] = scale * (expf(row[c] - lse) - (c == y ? 1.0 : 0.0));
-		rowError[i] = (double)weights[y] * (double)(lse - row[y]) / wsum[0];
+		T l = m + logf(s);
+		lse[i] = l;
+		rowError[i] = (double)weights[y] * (double)(l - row[y]) / wsum[0];
 	}
 	""",
-	"ceRows"
+	"ceRowStats"
+)
+
+ceGrad = ElementwiseKernel(
+	"T *grad, const T *x, const T *lse, const int *labels, const T *weights, const double *wsum, int cols",
+	"""
+	long r = i / cols;
+	int c = (int)(i - r * cols), y = labels[r];
+	T scale = (y < 0 || y >= cols) ? 0.0 / 0.0 : weights[y] / (T)wsum[0];
+	grad[i] = scale * (expf(x[i] - lse[r]) - (c == y ? 1.0 : 0.0));
+	""",
+	"ceGrad"
 )
 
 sumRows = ReductionKernel(np.float64, "0", "a + b", "rowError[i]", "const double *rowError", "ceSumRows")
@@ -91,10 +102,12 @@ class CrossEntropy(LabelCost):
 
 
 	def calcError(self, pred, target):
-		rows = pred.shape[0]
-		self.cachedGrad, rowError = gpuarray.empty_like(pred), gpuarray.empty((rows, ), np.float64)
-		ceRows(self.cachedGrad, rowError, pred, target, self.weightsFor(pred), self.labelWeightSum(pred, target),
-			pred.shape[1], range=slice(0, rows))
+		rows, cols = pred.shape
+		rowError, lse = gpuarray.empty((rows, ), np.float64), gpuarray.empty((rows, ), pred.dtype)
+		weights, wsum = self.weightsFor(pred), self.labelWeightSum(pred, target)
+		ceRowStats(rowError, lse, pred, target, weights, wsum, cols)
+		self.cachedGrad = gpuarray.empty_like(pred)
+		ceGrad(self.cachedGrad, pred, lse, target, weights, wsum, cols)
 		return sumRows(rowError)
 
 

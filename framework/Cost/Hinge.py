@@ -31,12 +31,20 @@ hingeGrad = ElementwiseKernel(
 	{
 		const T *row = x + r * cols;
 		T xy = row[y];
+		// A term is active (1) when positive; a NaN term (a NaN score) is NaN, not inactive
 		if (c != y)
-			grad[i] = margin - xy + x[i] > 0.0 ? scale : 0.0;
+		{
+			T term = margin - xy + x[i];
+			grad[i] = term > 0.0 ? scale : (term != term ? term : 0.0);
+		}
 		else
 		{
 			T active = 0.0;
-			for (int k = 0; k < cols; k++) active += (k != y && margin - xy + row[k] > 0.0) ? 1.0 : 0.0;
+			for (int k = 0; k < cols; k++)
+			{
+				T term = margin - xy + row[k];
+				active += k == y ? 0.0 : (term > 0.0 ? 1.0 : (term != term ? term : 0.0));
+			}
 			grad[i] = -scale * active;
 		}
 	}

@@ -6,9 +6,11 @@ from framework.Backend.Kernels import ElementwiseKernel, ReductionKernel
 from framework.Cost.Cost import Cost
 
 
-# 0 log 0 = 0, as PyTorch's xlogy.
+# 0 log 0 = 0, as PyTorch's xlogy; that leaves -t x where t = 0, so a NaN (or infinite) x still gives NaN there,
+# and a NaN target fails the test and gives NaN through -t x.
 klError = ReductionKernel(
-	np.float64, "0", "a + b", "target[i] > 0.0 ? scale * (double)(target[i] * (logf(target[i]) - x[i])) : 0.0",
+	np.float64, "0", "a + b",
+	"target[i] > 0.0 ? scale * (double)(target[i] * (logf(target[i]) - x[i])) : -scale * (double)(target[i] * x[i])",
 	"const T *x, const T *target, double scale", "klError"
 )
 

@@ -17,7 +17,8 @@ smoothL1Grad = ElementwiseKernel(
 	"T *grad, const T *pred, const T *target, T beta, T scale",
 	"""
 	T d = pred[i] - target[i];
-	grad[i] = scale * (fabsf(d) < beta ? d / beta : (d > 0.0 ? 1.0 : (d < 0.0 ? -1.0 : 0.0)));
+	// sign(d), written d where d is 0 or NaN: the subgradient 0 at 0, and a NaN difference stays NaN
+	grad[i] = scale * (fabsf(d) < beta ? d / beta : (d > 0.0 ? 1.0 : (d < 0.0 ? -1.0 : d)));
 	""",
 	"smoothL1Grad"
 )

@@ -18,10 +18,17 @@ def _backward(name, expression):
 	)
 
 
-# name: (forward y(v), backward dL/dv from v, u = y(v) and g = dL/du)
+# name: (forward y(v), backward dL/dv from v, u = y(v) and g = dL/du).
+# NaN propagates as IEEE arithmetic would: a comparison with NaN is false, so the piecewise forms test `v != v`
+# (NaN) explicitly where the false branch would give a finite number, and a zero slope is written `0 * g` so that a
+# NaN gradient stays NaN. The selects still vectorise; the compiler flags never assume finite math.
 KERNELS = {
-	relu: (_forward("relu", "v > 0 ? v : (T)0"), _backward("relu", "v > 0 ? g : (T)0")),
-	leakyRelu: (_forward("leakyRelu", "v > 0 ? v : 0.01 * v"), _backward("leakyRelu", "v > 0 ? g : 0.01 * g")),
+	relu: (
+		_forward("relu", "v > 0 || v != v ? v : (T)0"), _backward("relu", "v > 0 ? g : (v != v ? v : (T)0 * g)")
+	),
+	leakyRelu: (
+		_forward("leakyRelu", "v > 0 ? v : 0.01 * v"), _backward("leakyRelu", "v > 0 ? g : (v != v ? v : 0.01 * g)")
+	),
 	sigmoid: (_forward("sigmoid", "1.0 / (1.0 + expf(-v))"), _backward("sigmoid", "g * u * (1.0 - u)")),
 	tanh: (_forward("tanh", "tanhf(v)"), _backward("tanh", "g * (1.0 - u * u)")),
 	elu: (_forward("elu", "v > 0 ? v : expm1f(v)"), _backward("elu", "v > 0 ? g : g * (u + 1.0)")),

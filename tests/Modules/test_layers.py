@@ -350,8 +350,22 @@ def test_embedder_matches_numpy_with_repeated_indices(rng):
 @pytest.mark.parametrize("bad", [-1, 6])
 def test_embedder_index_out_of_range(bad):
 	m = Embedder(6, 2)
-	with pytest.raises(ValueError, match=r"Embedder: index %d is out of range \[0, 6\)" % bad):
-		m(dev(np.array([[0, bad]], dtype=np.int32)))
+	out = m(dev(np.array([[0, bad]], dtype=np.int32))).get()
+	assert np.isfinite(out[0, 0]).all() and np.isnan(out[0, 1]).all()  # no read past the table
+	with pytest.raises(ValueError, match=r"Embedder: index %d is out of range \[0, 6\) \(at position \(0, 1\)" % bad):
+		m.backward(dev(np.ones((1, 2, 2), np.float32)))
+	assert not m.W.grad.get().any()  # refused before anything was added
+
+
+def test_embedder_forward_reads_nothing_back(monkeypatch):
+	m = Embedder(6, 2)
+	idx = dev(np.array([[0, 5, 3]], dtype=np.int32))
+	ArrayType = type(idx)
+	reads = []
+	original = ArrayType.get
+	monkeypatch.setattr(ArrayType, "get", lambda self, *a, **k: reads.append(self.shape) or original(self, *a, **k))
+	m(idx)
+	assert reads == []
 
 
 def test_embedder_rejects_float_and_wrong_rank():
