@@ -75,7 +75,7 @@ class Optimizer:
 		self.layout = ParamLayout.ParamLayout(type(self).__name__, target, self.setupState, useGlobalState)
 		self.t = 0
 		if self.nodeinfo is not None:  # data-parallel: every rank the same variables, all starting from rank 0's values
-			self.nodeinfo.replicate(who + ".setupOn", self.layout)
+			self.nodeinfo.replicate(type(self).__name__ + ".setupOn", self.layout)
 		return self
 
 
