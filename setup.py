@@ -18,6 +18,8 @@ setup(
 		"cuda": ["pycuda>=2022.1", "scikit-cuda>=0.5.3"],
 		# OpenBLAS for the CPU's largest products (accumulating into the output); without it numpy's matmul does them
 		"blas": ["scipy-openblas64>=0.3.27"],
+		# Data-parallel training (framework.Distributed): mpi4py, and MPICH from the package index for a working mpiexec
+		"mpi": ["mpi4py>=4.0", "mpich"],
 	},
 	entry_points={"console_scripts": ["framework=framework.__main__:main"]},
 )
