@@ -7,6 +7,7 @@ import functools
 import sys
 
 from framework.Cli.CliError import CliError
+from framework.Distributed import NodeInfo  # imports mpi4py only when a NodeInfo is made
 from framework.Distributed.Launch import INSTALL_HINT, launchedRank, launchedSize
 
 
@@ -16,7 +17,6 @@ def launchNode():
 	if size == 1:
 		return None
 	try:
-		from framework.Distributed import NodeInfo
 		return NodeInfo()
 	except ImportError:
 		if launchedRank() != 0:
