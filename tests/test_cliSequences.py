@@ -23,7 +23,7 @@ def _weights(path):
 
 
 @pytest.mark.parametrize("extra, steps, features", [([], 8, 8), (["--pixels"], 64, 1)], ids=["rows", "pixels"])
-def test_lstm_reads_the_digits_as_sequences(tmp_path, capsys, extra, steps, features):
+def test_lstmReadsTheDigitsAsSequences(tmp_path, capsys, extra, steps, features):
 	assert main(["train", "--net", "lstm", "--out", str(tmp_path)] + TINY + extra) == 0
 	out = capsys.readouterr().out
 	assert "training lstm" in out and "test accuracy:" in out
@@ -38,7 +38,7 @@ def _text(tmp_path):
 	return path
 
 
-def test_text_language_model_reports_bits_per_character_and_a_sample(tmp_path, capsys):
+def test_textLanguageModelReportsBitsPerCharacterAndASample(tmp_path, capsys):
 	path = _text(tmp_path)
 	argv = ["train", "--dataset", "text", "--data-file", str(path), "--hidden", "16", "--seq-length", "16",
 		"--sample-length", "40", "--epochs", "3", "--batch-size", "8", "--no-progress", "--out", str(tmp_path / "out"),
@@ -55,7 +55,7 @@ def test_text_language_model_reports_bits_per_character_and_a_sample(tmp_path, c
 	assert (tmp_path / "out" / "text-model.h5").exists()
 
 
-def test_builtin_text_is_the_default(tmp_path, capsys):
+def test_builtinTextIsTheDefault(tmp_path, capsys):
 	argv = ["train", "--dataset", "text", "--hidden", "8", "--seq-length", "32", "--sample-length", "5", "--epochs", "1",
 		"--subset", "400", "--no-progress", "--out", str(tmp_path)]
 	assert main(argv) == 0
@@ -66,7 +66,7 @@ def test_builtin_text_is_the_default(tmp_path, capsys):
 	([], []), (["--clip-value", "10"], [ClipGradValue]), (["--clip-norm", "1.5"], [ClipGradNorm]),
 	(["--clip-value", "10", "--clip-norm", "1.5"], [ClipGradValue, ClipGradNorm]),
 ])
-def test_clipping_options_add_hooks_to_any_optimizer(flags, hooks):
+def test_clippingOptionsAddHooksToAnyOptimizer(flags, hooks):
 	for optimizer in ("RMSPropGraves", "Adam", "SGD"):
 		args = buildParser().parse_args(["train", "--net", "lstm", "--subset", "32", "--optimizer", optimizer] + flags)
 		session = Run(args, args.optimizer, {})
@@ -83,7 +83,7 @@ def test_clipping_options_add_hooks_to_any_optimizer(flags, hooks):
 	(["train", "--net", "lstm", "--dataset", "mnist", "--data-dir", "/tmp"], "--net lstm reads the built-in digits"),
 	(["compare", "--dataset", "text"], "--dataset text works with the train command only"),
 ])
-def test_bad_arguments_give_one_line(capsys, argv, message):
+def test_badArgumentsGiveOneLine(capsys, argv, message):
 	with pytest.raises(SystemExit) as exit_:
 		sys.exit(main(argv + ["--no-progress"]))
 	assert exit_.value.code == 2

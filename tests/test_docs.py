@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from docs_helpers import (
+from tests.docs_helpers import (
 	API, DOCS, MODULE_PAGES, OVERVIEWS, REQUIRED, ROOT, SECTIONS, apiPages, blocks, moduleFunctions, objectFor,
 	pagePath, pages, parseSignature, parseTable, publicClasses, publicObjects, publicParent, realSignature, relname,
 	requirements, sameDefault, sections, unquote
@@ -56,20 +56,20 @@ def _isSignature(block):
 
 # --- coverage -------------------------------------------------------------------------------------------
 
-def test_every_public_class_and_function_has_a_page():
+def test_everyPublicClassAndFunctionHasAPage():
 	documented = {relname(p) for p in apiPages()}
 	missing = sorted(path for path in publicObjects() if path not in documented)
 	assert not missing, "public classes or functions without a page (write docs/%s)" % ", docs/".join(missing)
 
 
-def test_the_reference_index_links_every_api_page():
+def test_theReferenceIndexLinksEveryApiPage():
 	text = (API / "index.md").read_text(encoding="utf-8")
 	linked = {(API / target).resolve() for target in re.findall(r"\]\(([^)#]+\.md)\)", text)}
 	missing = sorted(relname(p) for p in apiPages() if p.resolve() not in linked)
 	assert not missing, "docs/api/index.md does not link %s" % missing
 
 
-def test_the_datasets_variable_and_config_are_covered():
+def test_theDatasetsVariableAndConfigAreCovered():
 	# The coverage test is only as good as the list of packages it walks
 	public = publicObjects()
 	for path in ("api/Variable.md", "api/Datasets/loadDigits.md", "api/Datasets/loadMnist.md", "api/Datasets/oneHot.md"):
@@ -78,7 +78,7 @@ def test_the_datasets_variable_and_config_are_covered():
 
 
 @pytest.mark.parametrize("page, module", sorted(MODULE_PAGES.items()))
-def test_module_page_lists_every_function_with_its_signature(page, module):
+def test_modulePageListsEveryFunctionWithItsSignature(page, module):
 	text = (DOCS / page).read_text(encoding="utf-8")
 	listed = dict(re.findall(r"^### `(\w+)(\(.*\))`$", text, flags=re.M))
 	functions = moduleFunctions(module)
@@ -90,7 +90,7 @@ def test_module_page_lists_every_function_with_its_signature(page, module):
 	assert (API / "index.md").read_text(encoding="utf-8").count("(%s)" % pathlib.PurePosixPath(page).name) >= 1
 
 
-def test_a_default_may_be_written_as_a_module_constant():
+def test_aDefaultMayBeWrittenAsAModuleConstant():
 	# loadText's default path is absolute, so its page writes the constant's name; any other name is still refused
 	from framework.Datasets import Text
 	assert sameDefault("BUILTIN_TEXT", Text.BUILTIN_TEXT, Text)
@@ -99,13 +99,13 @@ def test_a_default_may_be_written_as_a_module_constant():
 	assert not sameDefault("DatasetError", Text.BUILTIN_TEXT, Text)
 
 
-def test_the_packages_export_classes():
+def test_thePackagesExportClasses():
 	# The coverage test above is vacuous if collection finds nothing.
 	assert len(publicClasses()) >= 10
 
 
 @pytest.mark.parametrize("page", apiPages(), ids=relname)
-def test_api_page(page):
+def test_apiPage(page):
 	text = page.read_text(encoding="utf-8")
 	name = page.stem
 	assert text.startswith("# %s\n" % name), "%s: the page must start with '# %s'" % (relname(page), name)
@@ -197,7 +197,7 @@ def _runnablePages():
 
 
 @pytest.mark.parametrize("page", _runnablePages(), ids=relname)
-def test_examples_run(page, tmp_path, monkeypatch):
+def test_examplesRun(page, tmp_path, monkeypatch):
 	for module in requirements(page):
 		pytest.importorskip(module)
 	monkeypatch.chdir(tmp_path)
@@ -230,7 +230,7 @@ def _runStandalone(block, where, tmp_path):
 	assert result.returncode == 0, "standalone example at %s failed:\n%s%s" % (where, result.stdout, result.stderr)
 
 
-def test_skipped_and_standalone_blocks_are_the_expected_ones():
+def test_skippedAndStandaloneBlocksAreTheExpectedOnes():
 	skips, standalone = {}, {}
 	for page in pages():
 		for block in _pythonBlocks(page):
@@ -243,7 +243,7 @@ def test_skipped_and_standalone_blocks_are_the_expected_ones():
 	assert {relname(p): requirements(p) for p in pages() if requirements(p)} == EXPECTED_REQUIRES
 
 
-def test_no_block_outside_the_conventions():
+def test_noBlockOutsideTheConventions():
 	for page in pages():
 		for block in blocks(page):
 			assert block.lang, "%s:%d: name the language of every code block" % (block.page, block.line)
@@ -251,7 +251,7 @@ def test_no_block_outside_the_conventions():
 				pytest.fail("%s:%d: write ```python, the docs test runs only those" % (block.page, block.line))
 
 
-def test_getting_started_shows_the_readme_commands():
+def test_gettingStartedShowsTheReadmeCommands():
 	readme = (ROOT / "README.md").read_text(encoding="utf-8")
 	guide = (DOCS / "guides" / "getting-started.md").read_text(encoding="utf-8")
 	for marker in ("<!-- main-command -->", "<!-- test-command -->"):
@@ -271,7 +271,7 @@ def _generatedImages():
 	return {pathlib.PurePosixPath(path).as_posix() for path in gen_images.OUTPUTS}
 
 
-def test_every_picture_is_generated_by_the_script():
+def test_everyPictureIsGeneratedByTheScript():
 	generated = _generatedImages()
 	shown = set()
 	for page in pages():
@@ -286,7 +286,7 @@ def test_every_picture_is_generated_by_the_script():
 	assert all(os.path.getsize(DOCS / p) < 300_000 for p in pictures), "keep committed pictures small"
 
 
-def test_mkdocs_build_strict(tmp_path):
+def test_mkdocsBuildStrict(tmp_path):
 	pytest.importorskip("mkdocs")
 	pytest.importorskip("material")
 	result = subprocess.run(
@@ -306,7 +306,7 @@ def _repositoryTextFiles():
 	return [p for p in paths if p.suffix in (".py", ".md", ".yml", ".toml", ".cfg", ".ini", ".txt", ".c", ".h", ".js", "") and p.is_file()]
 
 
-def test_nothing_refers_to_documents_outside_the_repository():
+def test_nothingRefersToDocumentsOutsideTheRepository():
 	# The project's own docs carry what matters: a reader cannot look up a document that is not in the repository.
 	# (The words are assembled here so that this test does not find itself.)
 	pattern = re.compile(r"\b%s\b|%s documents?" % ("DES" + "IGN", "seed"))

@@ -26,7 +26,7 @@ def _chromium():
 	return None
 
 
-def test_the_site_names_no_cdn_and_vendors_mathjax():
+def test_theSiteNamesNoCdnAndVendorsMathjax():
 	config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 	assert not re.search(r"https?://", config.split("extra_javascript:")[1].split("\n\n")[0]), "extra_javascript loads from the network"
 	assert (MATHJAX / "tex-chtml.js").read_bytes().count(MATHJAX_VERSION.encode()) >= 1
@@ -47,7 +47,7 @@ def site(tmp_path_factory):
 
 
 @pytest.mark.parametrize("page", ["api/Optimizers/RMSProp/index.html"])
-def test_formulas_render_without_network(site, page, tmp_path):
+def test_formulasRenderWithoutNetwork(site, page, tmp_path):
 	chromium = _chromium()
 	if chromium is None:
 		# .ci/run installs Debian's chromium and sets FRAMEWORK_REQUIRE_BROWSER, so CI cannot skip this silently

@@ -7,7 +7,7 @@ from framework.Datasets import (
 )
 
 
-def test_digit_sequences_are_the_digits_row_by_row_or_pixel_by_pixel():
+def test_digitSequencesAreTheDigitsRowByRowOrPixelByPixel():
 	pytest.importorskip("sklearn")
 	xTrain, yTrain, xTest, yTest = loadDigits()
 	rows = loadDigitSequences()
@@ -21,7 +21,7 @@ def test_digit_sequences_are_the_digits_row_by_row_or_pixel_by_pixel():
 		np.testing.assert_array_equal(seq[3], yTest)
 
 
-def test_builtin_text_loads_with_a_held_out_tail():
+def test_builtinTextLoadsWithAHeldOutTail():
 	alphabet, train, test = loadText(BUILTIN_TEXT, testFraction=0.1)
 	text = open(BUILTIN_TEXT, encoding="utf-8").read()
 	assert alphabet == "".join(sorted(set(text))) and len(alphabet) < 100
@@ -31,14 +31,14 @@ def test_builtin_text_loads_with_a_held_out_tail():
 	assert 5000 < len(text.encode("utf-8")) < 100_000
 
 
-def test_encode_decode_round_trip_and_unknown_character():
+def test_encodeDecodeRoundTripAndUnknownCharacter():
 	ids = encode("abba", "ab")
 	assert ids.tolist() == [0, 1, 1, 0] and decode(ids, "ab") == "abba"
 	with pytest.raises(ValueError, match="Datasets.encode: character 'c' is not in the alphabet"):
 		encode("abc", "ab")
 
 
-def test_text_windows_shift_targets_by_one():
+def test_textWindowsShiftTargetsByOne():
 	ids = np.arange(11, dtype=np.int32)
 	inputs, targets = textWindows(ids, 3, offset=1)
 	assert inputs.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
@@ -49,7 +49,7 @@ def test_text_windows_shift_targets_by_one():
 		textWindows(ids, 0)
 
 
-def test_bad_text_files_are_dataset_errors_naming_the_file(tmp_path):
+def test_badTextFilesAreDatasetErrorsNamingTheFile(tmp_path):
 	with pytest.raises(DatasetError, match=r"Datasets.loadText: cannot read '.*missing.txt'"):
 		loadText(tmp_path / "missing.txt")
 	binary = tmp_path / "binary.txt"

@@ -17,7 +17,7 @@ def node():
 	return NodeInfo()
 
 
-def test_single_process(node):
+def test_singleProcess(node):
 	assert (node.rank, node.size, node.localRank, node.isRoot) == (0, 1, 0, True)
 
 	ary = gpuarray.to_gpu(np.array([1.5, -2.0, 3.0]))
@@ -29,7 +29,7 @@ def test_single_process(node):
 	node.barrier()
 
 
-def test_cpu_arrays_reach_mpi_without_a_copy():
+def test_cpuArraysReachMpiWithoutACopy():
 	# The collective sees the array's own memory: nothing is allocated or copied on the way
 	ary = gpuarray.zeros((4, 3), np.float32)[1:3]
 	seen = []
@@ -38,7 +38,7 @@ def test_cpu_arrays_reach_mpi_without_a_copy():
 	np.testing.assert_array_equal(ary.get(), np.full((2, 3), 7, np.float32))
 
 
-def test_bad_arguments(node):
+def test_badArguments(node):
 	from framework.Distributed import NodeInfo
 
 	with pytest.raises(TypeError, match="NodeInfo.allReduceMean: expected a backend array"):
@@ -55,21 +55,21 @@ def test_bad_arguments(node):
 		NodeInfo(comm="world")
 
 
-def test_missing_mpi4py_names_the_extra(monkeypatch):
+def test_missingMpi4pyNamesTheExtra(monkeypatch):
 	monkeypatch.setitem(sys.modules, "mpi4py", None)  # import mpi4py now raises ImportError
 	from framework.Distributed import NodeInfo
 	with pytest.raises(ImportError, match=r'NodeInfo: data-parallel training needs mpi4py .*pip install -e "\.\[mpi\]"'):
 		NodeInfo()
 
 
-def test_launched_size_from_the_launchers_variables():
+def test_launchedSizeFromTheLaunchersVariables():
 	assert Launch.launchedSize({}) == 1
 	assert Launch.launchedSize({"PMI_SIZE": "3"}) == 3
 	assert Launch.launchedSize({"OMPI_COMM_WORLD_SIZE": "8"}) == 8
 	assert Launch.launchedSize({"PMI_SIZE": ""}) == 1
 
 
-def test_importing_the_package_does_not_import_mpi4py():
+def test_importingThePackageDoesNotImportMpi4py():
 	import subprocess
 	from tests.Distributed.mpirun import childEnv
 	code = "import sys, framework.Distributed, framework.Optimizers; print('mpi4py' in sys.modules)"
@@ -106,7 +106,7 @@ def test_collectives(ranks, tmp_path):
 		assert max(sizes) - min(sizes) <= 1
 
 
-def test_config_device_choice(monkeypatch):
+def test_configDeviceChoice(monkeypatch):
 	from framework import Config
 	monkeypatch.setattr(Config, "_device", None)
 	monkeypatch.setattr(Config, "_deviceClaimed", False)

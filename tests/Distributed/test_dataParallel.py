@@ -39,7 +39,7 @@ def distributed(request, tmp_path_factory):
 @pytest.mark.parametrize("globalState", [False, True], ids=["local", "global"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 @pytest.mark.parametrize("case", distributedCases(), ids=lambda case: case.id)
-def test_equals_single_process(distributed, case, dtype, globalState):
+def test_equalsSingleProcess(distributed, case, dtype, globalState):
 	batchsize, results = distributed
 	params, losses = singleProcess(case, dtype, globalState, batchsize)
 	key = runKey(case, dtype, globalState)
@@ -53,7 +53,7 @@ def test_equals_single_process(distributed, case, dtype, globalState):
 
 @pytest.mark.parametrize("mode", ["local", "global"])
 @pytest.mark.parametrize("ranks", RANKS)
-def test_resume_equals_an_uninterrupted_run(ranks, mode, tmp_path):
+def test_resumeEqualsAnUninterruptedRun(ranks, mode, tmp_path):
 	whole, split = tmp_path / "whole", tmp_path / "split"
 	whole.mkdir()
 	split.mkdir()
@@ -69,7 +69,7 @@ def test_resume_equals_an_uninterrupted_run(ranks, mode, tmp_path):
 
 
 @pytest.mark.parametrize("ranks", RANKS)
-def test_interrupt_keeps_the_last_checkpoint(ranks, tmp_path):
+def test_interruptKeepsTheLastCheckpoint(ranks, tmp_path):
 	result = runMpi(ranks, "resume.py", tmp_path, "fresh 3", "global", "interrupt", timeout=60)
 	assert result.returncode != 0
 	with h5py.File(tmp_path / "checkpoint.h5", "r") as f:
@@ -79,7 +79,7 @@ def test_interrupt_keeps_the_last_checkpoint(ranks, tmp_path):
 
 @pytest.mark.parametrize("mode", ["local", "global"])
 @pytest.mark.parametrize("ranks", RANKS)
-def test_rank_mismatch_is_a_clear_error_on_every_rank(ranks, mode, tmp_path):
+def test_rankMismatchIsAClearErrorOnEveryRank(ranks, mode, tmp_path):
 	runMpiOk(ranks, "mismatch.py", tmp_path, mode, timeout=60)
 	for rank in range(ranks):
 		message = (tmp_path / ("rank%d.txt" % rank)).read_text()
@@ -88,7 +88,7 @@ def test_rank_mismatch_is_a_clear_error_on_every_rank(ranks, mode, tmp_path):
 
 
 @pytest.mark.parametrize("ranks", RANKS)
-def test_a_rank_raising_mid_epoch_ends_the_job(ranks):
+def test_aRankRaisingMidEpochEndsTheJob(ranks):
 	start = time.monotonic()
 	result = runMpi(ranks, "raises.py", timeout=30)  # a hang raises TimeoutExpired and fails the test
 	assert time.monotonic() - start < 30
@@ -99,7 +99,7 @@ def test_a_rank_raising_mid_epoch_ends_the_job(ranks):
 
 
 @pytest.mark.parametrize("ranks", RANKS)
-def test_ranks_share_the_shuffle_not_the_dropout_masks(ranks, tmp_path):
+def test_ranksShareTheShuffleNotTheDropoutMasks(ranks, tmp_path):
 	runMpiOk(ranks, "seeds.py", tmp_path / "seen.json", timeout=60)
 	seen = readJson(tmp_path / "seen.json")
 	assert all(s["shuffle"] == seen[0]["shuffle"] for s in seen)
@@ -109,7 +109,7 @@ def test_ranks_share_the_shuffle_not_the_dropout_masks(ranks, tmp_path):
 
 
 @pytest.mark.parametrize("ranks", RANKS)
-def test_one_all_reduce_per_dtype_and_frozen_variables_left_alone(ranks, tmp_path):
+def test_oneAllReducePerDtypeAndFrozenVariablesLeftAlone(ranks, tmp_path):
 	runMpiOk(ranks, "frozen.py", tmp_path / "seen.json", timeout=60)
 	mean = (ranks + 1) / 2
 	for rank, seen in enumerate(readJson(tmp_path / "seen.json")):
@@ -121,7 +121,7 @@ def test_one_all_reduce_per_dtype_and_frozen_variables_left_alone(ranks, tmp_pat
 			assert grads and all(value == pytest.approx(mean) for value in grads.values()), grads
 
 
-def test_optimizer_rejects_a_nodeinfo_of_the_wrong_type():
+def test_optimizerRejectsANodeinfoOfTheWrongType():
 	from framework.Optimizers import Adam
 	with pytest.raises(TypeError, match="Adam: nodeinfo must be a framework.Distributed.NodeInfo or None, got str"):
 		Adam(nodeinfo="world")

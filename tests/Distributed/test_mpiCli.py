@@ -27,7 +27,7 @@ def framework(command, ranks=1, env=None):
 	return result
 
 
-def test_train_on_two_processes_equals_one(tmp_path):
+def test_trainOnTwoProcessesEqualsOne(tmp_path):
 	# SGD: RMSProp's first steps go by the sign of each gradient element, so float32 rounding differences in elements
 	# near zero would grow into visibly different runs (the optimizer tests compare every optimizer at their tolerances)
 	command = ["train", "--optimizer", "SGD"] + TINY
@@ -45,7 +45,7 @@ def test_train_on_two_processes_equals_one(tmp_path):
 	assert (tmp_path / "two" / "checkpoint.h5").exists() and (tmp_path / "two" / "training.png").exists()
 
 
-def test_compare_on_three_processes(tmp_path):
+def test_compareOnThreeProcesses(tmp_path):
 	result = framework(["compare", "--optimizers", "SGD,Adam", "--out", str(tmp_path)] + TINY, ranks=3)
 	assert result.returncode == 0, result.stderr
 	assert result.stdout.count("comparing SGD, Adam") == 1 and "data-parallel on 3 processes" in result.stdout
@@ -53,7 +53,7 @@ def test_compare_on_three_processes(tmp_path):
 
 
 @pytest.mark.parametrize("rank", [0, 1])
-def test_several_processes_without_mpi4py_is_one_line(rank, tmp_path):
+def test_severalProcessesWithoutMpi4pyIsOneLine(rank, tmp_path):
 	# What a launcher exports, with an mpi4py that cannot be imported
 	blocked = tmp_path / "blocked" / "mpi4py"
 	blocked.mkdir(parents=True)
@@ -71,7 +71,7 @@ def test_several_processes_without_mpi4py_is_one_line(rank, tmp_path):
 		assert result.stderr == ""  # rank 0 says it, once
 
 
-def test_an_error_on_one_rank_ends_the_job(tmp_path):
+def test_anErrorOnOneRankEndsTheJob(tmp_path):
 	start = time.monotonic()
 	result = runMpi(2, "clierror.py", timeout=30)  # a hang raises TimeoutExpired and fails the test
 	assert time.monotonic() - start < 30

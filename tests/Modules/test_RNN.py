@@ -37,7 +37,7 @@ def _copyTorchWeights(torchNet, rnn):
 @pytest.mark.parametrize("layers", [1, 2])
 @pytest.mark.parametrize("direction", DIRECTIONS)
 @pytest.mark.parametrize("mode", MODES)
-def test_matches_torch(mode, direction, layers, getSequences, dtype):
+def test_matchesTorch(mode, direction, layers, getSequences, dtype):
 	torch = pytest.importorskip("torch")
 	torch.manual_seed(0)
 	T, batch, insize, hsize = 5, 3, 4, 6
@@ -69,7 +69,7 @@ def test_matches_torch(mode, direction, layers, getSequences, dtype):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_weight_layout_and_names(mode):
+def test_weightLayoutAndNames(mode):
 	gates = {"lstm": 4, "gru": 3, "relu": 1, "tanh": 1}[mode]
 	rnn = RNN(3, 5, layers=2, mode=mode, direction="bi")
 	expected = {}
@@ -86,14 +86,14 @@ def test_weight_layout_and_names(mode):
 	assert np.abs(values).max() <= 1 / np.sqrt(5) and np.abs(values).max() > 0.8 / np.sqrt(5)
 
 
-def test_output_shapes():
+def test_outputShapes():
 	x = gpuarray.to_gpu(np.zeros((7, 2, 3), np.float32))
 	assert RNN(3, 4)(x).shape == (7, 2, 4)
 	assert RNN(3, 4, direction="bi")(x).shape == (7, 2, 8)
 	assert RNN(3, 4, layers=3, direction="bi", getSequences=False)(x).shape == (2, 8)
 
 
-def test_dropout_between_layers_train_only():
+def test_dropoutBetweenLayersTrainOnly():
 	Config.setSeed(3)
 	rng = np.random.default_rng(0)
 	x = gpuarray.to_gpu(rng.standard_normal((6, 4, 3)).astype(np.float64))
@@ -118,7 +118,7 @@ def test_dropout_between_layers_train_only():
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_nan_input_propagates(mode):
+def test_nanInputPropagates(mode):
 	x = np.zeros((3, 2, 2), np.float32)
 	x[0, 0, 0] = np.nan
 	out = RNN(2, 3, mode=mode)(gpuarray.to_gpu(x)).get()
@@ -128,7 +128,7 @@ def test_nan_input_propagates(mode):
 
 @pytest.mark.parametrize("direction", DIRECTIONS)
 @pytest.mark.parametrize("mode", MODES)
-def test_nan_gradient_propagates(mode, direction):
+def test_nanGradientPropagates(mode, direction):
 	"""A NaN in the incoming gradient reaches the input gradient of its sequence, even through switched-off ReLUs."""
 	rng = np.random.default_rng(0)
 	rnn = RNN(2, 3, mode=mode, direction=direction)
@@ -141,7 +141,7 @@ def test_nan_gradient_propagates(mode, direction):
 	assert all(np.isnan(var.grad.get()).any() for var in rnn.vars.values())
 
 
-def test_nan_gradient_passes_switched_off_relu_units():
+def test_nanGradientPassesSwitchedOffReluUnits():
 	rnn = RNN(2, 3, mode="relu")
 	for name, var in rnn.vars.items():
 		var.set(np.full(var.shape, -1.0 if name == "bias_ih_l0" else 0.0, np.float32))  # every unit off at every step
@@ -156,7 +156,7 @@ def test_nan_gradient_passes_switched_off_relu_units():
 
 @pytest.mark.parametrize("hook", [ClipGradValue(0.01), ClipGradNorm(0.05)], ids=["value", "norm"])
 @pytest.mark.parametrize("globalState", [True, False])
-def test_clipping_hooks_act_on_the_rnn_gradients(hook, globalState):
+def test_clippingHooksActOnTheRnnGradients(hook, globalState):
 	"""Graves' recipe: RMSPropGraves with clipped gradients; the clipped step equals the step on clipped gradients."""
 	rng = np.random.default_rng(0)
 	x = gpuarray.to_gpu(rng.standard_normal((4, 3, 2)))
@@ -196,14 +196,14 @@ def test_clipping_hooks_act_on_the_rnn_gradients(hook, globalState):
 	(dict(layers=0), r"RNN: layers must be an int >= 1"),
 	(dict(hsize=2.5), r"RNN: hsize must be an int >= 1"),
 ])
-def test_bad_arguments_name_the_module(kwargs, message):
+def test_badArgumentsNameTheModule(kwargs, message):
 	args = dict(insize=3, hsize=4)
 	args.update(kwargs)
 	with pytest.raises(ValueError, match=message):
 		RNN(**args)
 
 
-def test_bad_input_names_the_module():
+def test_badInputNamesTheModule():
 	rnn = RNN(3, 4, name="enc")
 	with pytest.raises(ValueError, match=r"RNN 'enc': expected time-major input of shape \(T, batch, 3\).*\(2, 3\)"):
 		rnn(gpuarray.to_gpu(np.zeros((2, 3), np.float32)))

@@ -10,7 +10,7 @@ from framework.Modules import SwapAxes
 	((2, 3), (0, 1)), ((4, 5, 6), (0, 1)), ((4, 5, 6), (2, 0)), ((2, 3, 4, 5), (1, 3)), ((2, 3, 4, 5), (2, 2)),
 	((1, 7, 1, 3, 2), (0, 4)),
 ])
-def test_matches_numpy_swapaxes(shape, axes, dtype):
+def test_matchesNumpySwapaxes(shape, axes, dtype):
 	x = np.arange(np.prod(shape)).reshape(shape).astype(dtype)
 	module = SwapAxes(*axes).calcMode(dtype)
 	y = module(gpuarray.to_gpu(x))
@@ -20,7 +20,7 @@ def test_matches_numpy_swapaxes(shape, axes, dtype):
 	np.testing.assert_array_equal(module.backward(gpuarray.to_gpu(g)).get(), np.swapaxes(g, *axes))
 
 
-def test_errors_name_the_module():
+def test_errorsNameTheModule():
 	with pytest.raises(ValueError, match=r"SwapAxes: axis1 must be an int >= 0, got -1"):
 		SwapAxes(-1, 0)
 	with pytest.raises(ValueError, match=r"SwapAxes 's': axes 0 and 3 need an input with at least 4 axes, got shape \(2, 3\)"):

@@ -41,7 +41,7 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("build, data, message", BAD_INPUTS, ids=[m.split(":")[0] + "-%d" % k for k, (_, _, m) in enumerate(BAD_INPUTS)])
-def test_bad_input_names_module_expected_and_received(build, data, message):
+def test_badInputNamesModuleExpectedAndReceived(build, data, message):
 	module = build()
 	with pytest.raises((ValueError, TypeError), match=message) as info:
 		module(data)
@@ -49,7 +49,7 @@ def test_bad_input_names_module_expected_and_received(build, data, message):
 	assert not isinstance(info.value, AssertionError)
 
 
-def test_dtype_problems_are_TypeErrors():
+def test_dtypeProblemsAreTypeErrors():
 	with pytest.raises(TypeError):
 		Linear(2, 2)(z(3, 2, dtype=np.float64))
 	with pytest.raises(TypeError):
@@ -71,7 +71,7 @@ BAD_GRADS = [
 
 
 @pytest.mark.parametrize("build, data, grad, message", BAD_GRADS, ids=[m.split(":")[0] + "-%d" % k for k, (_, _, _, m) in enumerate(BAD_GRADS)])
-def test_bad_gradient_names_module_expected_and_received(build, data, grad, message):
+def test_badGradientNamesModuleExpectedAndReceived(build, data, grad, message):
 	module = build()
 	module(data)
 	with pytest.raises((ValueError, TypeError), match=message):
@@ -98,17 +98,17 @@ BAD_CONSTRUCTORS = [
 
 
 @pytest.mark.parametrize("build, message", BAD_CONSTRUCTORS, ids=[m.split(":")[0] + "-%d" % k for k, (_, m) in enumerate(BAD_CONSTRUCTORS)])
-def test_bad_constructor_arguments(build, message):
+def test_badConstructorArguments(build, message):
 	with pytest.raises(ValueError, match=message):
 		build()
 
 
-def test_named_module_is_named_in_errors():
+def test_namedModuleIsNamedInErrors():
 	with pytest.raises(ValueError, match=r"^Linear 'fc1': expected input of shape \(batch, 4\)"):
 		Linear(4, 2, name="fc1")(z(1, 3))
 
 
-def test_dropout_and_softmax_dtype():
+def test_dropoutAndSoftmaxDtype():
 	with pytest.raises(TypeError, match="Dropout: expected input of dtype float32, got float64"):
 		Dropout()(z(2, 2, dtype=np.float64))
 	with pytest.raises(TypeError, match="SoftMax: expected gradient of dtype float32, got float64"):

@@ -5,8 +5,8 @@ import pytest
 from framework import Config
 from framework.Backend import gpuarray
 
-from gradcheck import _numeric, checkModuleGrad
-from .cases import MODULE_CASES, publicModuleClasses
+from tests.gradcheck import _numeric, checkModuleGrad
+from tests.Modules.cases import MODULE_CASES, publicModuleClasses
 
 CASES = pytest.mark.parametrize("case", MODULE_CASES, ids=[case.id for case in MODULE_CASES])
 
@@ -42,7 +42,7 @@ def _loss(out, w):
 	return sum(float((o.get() * a).sum()) for o, a in zip(outs, ws))
 
 
-def test_every_public_module_has_a_case():
+def test_everyPublicModuleHasACase():
 	covered = {case.cls for case in MODULE_CASES}
 	missing = [cls.__name__ for cls in publicModuleClasses() if cls not in covered]
 	assert not missing, "framework.Modules exports classes without a MODULE_CASES entry: %s" % missing
@@ -67,7 +67,7 @@ def _checkGradients(case, module, data, rng):
 
 
 @CASES
-def test_gradient_train_mode(case, rng):
+def test_gradientTrainMode(case, rng):
 	module, data = case.build(rng)
 	module.trainMode()
 	if "randomTrain" in case.flags:
@@ -76,7 +76,7 @@ def test_gradient_train_mode(case, rng):
 
 
 @CASES
-def test_gradient_eval_mode(case, rng):
+def test_gradientEvalMode(case, rng):
 	"""Eval mode switches behaviour (dropout off, running statistics) but still yields parameter gradients, as in PyTorch."""
 	module, data = case.build(rng)
 	module.evalMode()
@@ -84,7 +84,7 @@ def test_gradient_eval_mode(case, rng):
 
 
 @CASES
-def test_float32_agrees_with_float64(case, rng):
+def test_float32AgreesWithFloat64(case, rng):
 	module, data = case.build(rng)
 	if "randomTrain" in case.flags:
 		module.evalMode()  # float32 and float64 draw different uniform streams
@@ -109,7 +109,7 @@ def test_float32_agrees_with_float64(case, rng):
 
 
 @CASES
-def test_output_shape_is_dataShapeFrom(case, rng):
+def test_outputShapeIsDataShapeFrom(case, rng):
 	module, data = case.build(rng)
 	out = module(data)
 	shapes = [x.shape for x in data] if isinstance(data, list) else data.shape
@@ -121,7 +121,7 @@ def test_output_shape_is_dataShapeFrom(case, rng):
 
 
 @CASES
-def test_wrong_dtype_is_a_TypeError_naming_the_module(case, rng):
+def test_wrongDtypeIsATypeErrorNamingTheModule(case, rng):
 	module, data = case.build(rng)
 	cast = lambda x: gpuarray.to_gpu(x.get().astype(np.float32))
 	bad = [cast(x) for x in data] if isinstance(data, list) else cast(data)
@@ -130,7 +130,7 @@ def test_wrong_dtype_is_a_TypeError_naming_the_module(case, rng):
 
 
 @CASES
-def test_backward_rejects_a_misshaped_gradient(case, rng):
+def test_backwardRejectsAMisshapedGradient(case, rng):
 	module, data = case.build(rng)
 	out = module(data)
 	wrong = lambda o: gpuarray.zeros((o.shape[0] + 1, ) + tuple(o.shape[1:]), np.float64)
@@ -143,7 +143,7 @@ PARAM_CASES = [case for case in MODULE_CASES if case.build(np.random.default_rng
 
 
 @pytest.mark.parametrize("case", PARAM_CASES, ids=[case.id for case in PARAM_CASES])
-def test_parameter_gradients_accumulate(case, rng):
+def test_parameterGradientsAccumulate(case, rng):
 	module, data = case.build(rng)
 	if "randomTrain" in case.flags:
 		_reseedEachForward(module)

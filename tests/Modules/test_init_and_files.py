@@ -9,7 +9,7 @@ from framework.Modules import Init
 
 
 @pytest.mark.parametrize("scheme", sorted(Init.SCHEMES))
-def test_initialisation_is_reproducible_from_the_seed(scheme):
+def test_initialisationIsReproducibleFromTheSeed(scheme):
 	Config.setSeed(5)
 	a = Linear(30, 20, initscheme=scheme).W.data.get()
 	Config.setSeed(5)
@@ -21,7 +21,7 @@ def test_initialisation_is_reproducible_from_the_seed(scheme):
 	assert a.dtype == np.float32
 
 
-def test_scheme_distributions():
+def test_schemeDistributions():
 	Config.setSeed(1)
 	fanIn, fanOut, shape = 200, 100, (200, 100)
 	xavier = Init.xavier(shape, fanIn, fanOut)
@@ -33,19 +33,19 @@ def test_scheme_distributions():
 	assert uniform.dtype == np.float64 and np.abs(uniform).max() <= 1 / np.sqrt(fanIn)
 
 
-def test_callable_scheme_and_its_shape_check():
+def test_callableSchemeAndItsShapeCheck():
 	m = Linear(3, 2, initscheme=lambda shape, fanIn, fanOut, dtype: np.full(shape, 0.5, dtype))
 	np.testing.assert_array_equal(m.W.data.get(), np.full((3, 2), 0.5, np.float32))
 	with pytest.raises(ValueError, match=r"Linear: initscheme returned shape \(2,\), expected \(3, 2\)"):
 		Linear(3, 2, initscheme=lambda shape, fanIn, fanOut, dtype: np.zeros(2))
 
 
-def test_biases_start_at_zero():
+def test_biasesStartAtZero():
 	assert not np.any(Linear(3, 4).b.data.get()) and not np.any(Conv2D(2, 3, 3).b.data.get())
 	assert Linear(3, 4, useBias=False).b is None and set(Linear(3, 4, useBias=False).vars) == {"W"}
 
 
-def test_save_load_round_trip_with_variables_and_attributes(tmp_path, rng):
+def test_saveLoadRoundTripWithVariablesAndAttributes(tmp_path, rng):
 	m = BatchNorm2D(3, name="bn")
 	m.vars["scale"].data.set(rng.uniform(0.5, 1.5, 3).astype(np.float32))
 	for _ in range(3):
@@ -65,7 +65,7 @@ def test_save_load_round_trip_with_variables_and_attributes(tmp_path, rng):
 	np.testing.assert_array_equal(fresh.evalMode()(x).get(), m.evalMode()(x).get())
 
 
-def test_save_load_round_trip_conv_and_embedder(tmp_path):
+def test_saveLoadRoundTripConvAndEmbedder(tmp_path):
 	Config.setSeed(2)
 	for build in (lambda: Conv2D(2, 4, 3, groups=2), lambda: Embedder(7, 3)):
 		m = build()
@@ -78,7 +78,7 @@ def test_save_load_round_trip_conv_and_embedder(tmp_path):
 			np.testing.assert_array_equal(fresh.vars[name].data.get(), var.data.get())
 
 
-def test_load_into_a_different_module_is_an_error(tmp_path):
+def test_loadIntoADifferentModuleIsAnError(tmp_path):
 	BatchNorm2D(3).save(tmp_path / "bn.h5")
 	with pytest.raises(ValueError, match=r"BatchNorm2D.load: .* does not match the module:(.|\n)*attribute .mean.: expected shape \(4,\), file has \(3,\)"):
 		BatchNorm2D(4).load(tmp_path / "bn.h5")

@@ -26,7 +26,7 @@ def torchForwardBackward(fn, x, params, gradOut):
 
 # --- Linear ------------------------------------------------------------------------------------------------
 
-def test_linear_matches_numpy(rng):
+def test_linearMatchesNumpy(rng):
 	m = Linear(5, 3).calcMode(np.float64)
 	m.b.data.set(rng.standard_normal(3))
 	x, g = rng.standard_normal((4, 5)), rng.standard_normal((4, 3))
@@ -51,7 +51,7 @@ CONV_CONFIGS = [
 
 @pytest.mark.parametrize("cfg", CONV_CONFIGS, ids=lambda c: "k%s-s%s-p%s-d%s-g%s" % (
 	c["size"], c["stride"], c["pad"], c["dilation"], c["groups"]))
-def test_conv2d_matches_torch(cfg, rng):
+def test_conv2dMatchesTorch(cfg, rng):
 	torch = pytest.importorskip("torch")
 	cfg = dict(cfg)
 	shape = cfg.pop("shape")
@@ -72,14 +72,14 @@ def test_conv2d_matches_torch(cfg, rng):
 	np.testing.assert_allclose(m.b.grad.get(), tdb, rtol=1e-10, atol=1e-12)
 
 
-def test_conv2d_1x1_is_a_per_pixel_matrix_product(rng):
+def test_conv2d1x1IsAPerPixelMatrixProduct(rng):
 	m = Conv2D(3, 2, 1, useBias=False).calcMode(np.float64)
 	x = rng.standard_normal((2, 3, 4, 5))
 	W = m.W.data.get().reshape(2, 3)
 	np.testing.assert_allclose(m(dev(x)).get(), np.einsum("oc,nchw->nohw", W, x), rtol=1e-12)
 
 
-def test_conv2d_weight_shape_and_he_init():
+def test_conv2dWeightShapeAndHeInit():
 	Config.setSeed(3)
 	m = Conv2D(8, 16, (3, 2), groups=2)
 	assert m.W.shape == (16, 4, 3, 2) and m.b.shape == (16, )
@@ -94,7 +94,7 @@ POOL_CONFIGS = [(2, None, 0, (2, 3, 6, 6)), (3, 2, 1, (1, 2, 7, 8)), ((3, 2), (1
 
 @pytest.mark.parametrize("size, stride, pad, shape", POOL_CONFIGS)
 @pytest.mark.parametrize("cls", [MaxPool2D, AvgPool2D])
-def test_pooling_matches_torch(cls, size, stride, pad, shape, rng):
+def test_poolingMatchesTorch(cls, size, stride, pad, shape, rng):
 	torch = pytest.importorskip("torch")
 	m = cls(size, stride, pad).calcMode(np.float64)
 	x = rng.standard_normal(shape)
@@ -112,7 +112,7 @@ def test_pooling_matches_torch(cls, size, stride, pad, shape, rng):
 	np.testing.assert_allclose(dx.get(), tdx, rtol=1e-12, atol=1e-14)
 
 
-def test_maxpool_numpy_reference_and_first_maximum_wins():
+def test_maxpoolNumpyReferenceAndFirstMaximumWins():
 	x = np.array([[[[1, 5, 2, 2], [3, 0, 2, 2], [7, 7, 1, 0], [7, 6, 0, 1]]]], dtype=np.float64)
 	m = MaxPool2D(2).calcMode(np.float64)
 	np.testing.assert_array_equal(m(dev(x)).get(), [[[[5, 2], [7, 1]]]])
@@ -121,7 +121,7 @@ def test_maxpool_numpy_reference_and_first_maximum_wins():
 	np.testing.assert_array_equal(dx, [[[[0, 1, 1, 0], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]]])
 
 
-def test_avgpool_counts_padding_in_the_divisor():
+def test_avgpoolCountsPaddingInTheDivisor():
 	m = AvgPool2D(2, stride=2, pad=1).calcMode(np.float64)
 	y = m(dev(np.ones((1, 1, 2, 2)))).get()
 	# each corner window holds one real 1 and three padded zeros
@@ -139,7 +139,7 @@ def _torchActivation(torch, name):
 
 
 @pytest.mark.parametrize("name", [relu, leakyRelu, sigmoid, tanh, elu, softPlus, gelu])
-def test_activation_matches_torch(name, dtype, rng):
+def test_activationMatchesTorch(name, dtype, rng):
 	torch = pytest.importorskip("torch")
 	x = (rng.standard_normal((6, 7)) * 4).astype(dtype)
 	x[0, :3] = [25.0, -30.0, 0.0]  # softPlus's threshold, saturation, and the kink
@@ -156,7 +156,7 @@ def test_activation_matches_torch(name, dtype, rng):
 	np.testing.assert_allclose(dx.get(), tx.grad.numpy(), **tol)
 
 
-def test_activation_numpy_references(rng):
+def test_activationNumpyReferences(rng):
 	x = rng.standard_normal((3, 4)) * 3
 	refs = {
 		relu: np.maximum(x, 0), leakyRelu: np.where(x > 0, x, 0.01 * x), sigmoid: 1 / (1 + np.exp(-x)),
@@ -166,12 +166,12 @@ def test_activation_numpy_references(rng):
 		np.testing.assert_allclose(Activation(name).calcMode(np.float64)(dev(x)).get(), ref, rtol=1e-12, err_msg=name)
 
 
-def test_unknown_activation_lists_the_allowed_ones():
+def test_unknownActivationListsTheAllowedOnes():
 	with pytest.raises(ValueError, match=r"Activation: activation must be one of relu, leakyRelu, .*gelu, got 'swish'"):
 		Activation("swish")
 
 
-def test_softmax_matches_numpy_and_torch(dtype, rng):
+def test_softmaxMatchesNumpyAndTorch(dtype, rng):
 	x = (rng.standard_normal((4, 6)) * 30).astype(dtype)  # large logits: the row maximum must be subtracted
 	g = rng.standard_normal(x.shape).astype(dtype)
 	m = SoftMax().calcMode(dtype)
@@ -190,7 +190,7 @@ def test_softmax_matches_numpy_and_torch(dtype, rng):
 
 # --- Dropout -----------------------------------------------------------------------------------------------
 
-def test_dropout_is_inverted_and_reproducible():
+def test_dropoutIsInvertedAndReproducible():
 	m = Dropout(0.25).calcMode(np.float64)
 	x = np.ones((200, 100))
 	Config.setSeed(11)
@@ -207,7 +207,7 @@ def test_dropout_is_inverted_and_reproducible():
 	assert not np.array_equal(m(dev(x)).get(), y)
 
 
-def test_dropout_is_the_identity_in_eval_mode(rng):
+def test_dropoutIsTheIdentityInEvalMode(rng):
 	m = Dropout(0.5).evalMode()
 	x = dev(rng.standard_normal((3, 4)).astype(np.float32))
 	np.testing.assert_array_equal(m(x).get(), x.get())
@@ -216,7 +216,7 @@ def test_dropout_is_the_identity_in_eval_mode(rng):
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.0, "0.5", True])
-def test_dropout_rejects_bad_p(p):
+def test_dropoutRejectsBadP(p):
 	with pytest.raises(ValueError, match=r"Dropout: p must be a number in \[0, 1\)"):
 		Dropout(p)
 
@@ -227,7 +227,7 @@ def test_dropout_rejects_bad_p(p):
 	(BatchNorm1D, "BatchNorm1d", (6, 3)), (BatchNorm2D, "BatchNorm2d", (4, 3, 2, 3))
 ])
 @pytest.mark.parametrize("affine", [True, False])
-def test_batchnorm_matches_torch_over_train_and_eval_steps(cls, tcls, shape, affine, rng):
+def test_batchnormMatchesTorchOverTrainAndEvalSteps(cls, tcls, shape, affine, rng):
 	torch = pytest.importorskip("torch")
 	m = cls(3, epsilon=1e-3, momentum=0.2, affine=affine).calcMode(np.float64)
 	t = getattr(torch.nn, tcls)(3, eps=1e-3, momentum=0.2, affine=affine).double()
@@ -263,7 +263,7 @@ def test_batchnorm_matches_torch_over_train_and_eval_steps(cls, tcls, shape, aff
 			np.testing.assert_allclose(m.vars["bias"].grad.get(), t.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
-def test_batchnorm2d_numpy_reference(rng):
+def test_batchnorm2dNumpyReference(rng):
 	m = BatchNorm2D(2, momentum=0.5).calcMode(np.float64)
 	x = rng.standard_normal((3, 2, 2, 4)) * 3 - 1
 	y = m(dev(x)).get()
@@ -273,7 +273,7 @@ def test_batchnorm2d_numpy_reference(rng):
 	np.testing.assert_allclose(m.getAttr("var").get(), 0.5 + 0.5 * var * 24 / 23, rtol=1e-12)
 
 
-def test_batchnorm_calcmode_casts_statistics():
+def test_batchnormCalcmodeCastsStatistics():
 	m = BatchNorm1D(4)
 	assert m.getAttr("mean").dtype == np.float32
 	m.calcMode(np.float64)
@@ -284,7 +284,7 @@ def test_batchnorm_calcmode_casts_statistics():
 
 # --- shape layers ------------------------------------------------------------------------------------------
 
-def test_flatten_and_reshape(rng):
+def test_flattenAndReshape(rng):
 	x = rng.standard_normal((2, 3, 4))
 	np.testing.assert_array_equal(Flatten().calcMode(np.float64)(dev(x)).get(), x.reshape(2, 12))
 
@@ -294,7 +294,7 @@ def test_flatten_and_reshape(rng):
 	assert Reshape((4, 6)).calcMode(np.float64)(dev(x)).shape == (4, 6)
 
 
-def test_concat_split_round_trip_matches_numpy(rng):
+def test_concatSplitRoundTripMatchesNumpy(rng):
 	parts = [rng.standard_normal((2, k, 3)) for k in (1, 3, 2)]
 	c = Concat(axis=1).calcMode(np.float64)
 	y = c([dev(p) for p in parts]).get()
@@ -312,7 +312,7 @@ def test_concat_split_round_trip_matches_numpy(rng):
 	np.testing.assert_array_equal(axis0, np.concatenate([parts[1][:1], parts[1]], axis=0))
 
 
-def test_add_and_replicate(rng):
+def test_addAndReplicate(rng):
 	xs = [rng.standard_normal((2, 3)) for _ in range(3)]
 	a = Add().calcMode(np.float64)
 	np.testing.assert_allclose(a([dev(x) for x in xs]).get(), sum(xs), rtol=1e-12)
@@ -325,7 +325,7 @@ def test_add_and_replicate(rng):
 	np.testing.assert_allclose(r.backward([dev(x) for x in xs]).get(), sum(xs), rtol=1e-12)
 
 
-def test_identity_passes_through(rng):
+def test_identityPassesThrough(rng):
 	x = dev(rng.standard_normal((2, 2)).astype(np.float32))
 	m = Identity()
 	assert m(x) is x and m.backward(x) is x
@@ -333,7 +333,7 @@ def test_identity_passes_through(rng):
 
 # --- Embedder ----------------------------------------------------------------------------------------------
 
-def test_embedder_matches_numpy_with_repeated_indices(rng):
+def test_embedderMatchesNumpyWithRepeatedIndices(rng):
 	m = Embedder(6, 4).calcMode(np.float64)
 	idx = np.array([[0, 5, 5, 2], [2, 2, 1, 5]], dtype=np.int32)
 	W = m.W.data.get()
@@ -348,7 +348,7 @@ def test_embedder_matches_numpy_with_repeated_indices(rng):
 
 
 @pytest.mark.parametrize("bad", [-1, 6])
-def test_embedder_index_out_of_range(bad):
+def test_embedderIndexOutOfRange(bad):
 	m = Embedder(6, 2)
 	out = m(dev(np.array([[0, bad]], dtype=np.int32))).get()
 	assert np.isfinite(out[0, 0]).all() and np.isnan(out[0, 1]).all()  # no read past the table
@@ -357,7 +357,7 @@ def test_embedder_index_out_of_range(bad):
 	assert not m.W.grad.get().any()  # refused before anything was added
 
 
-def test_embedder_forward_reads_nothing_back(monkeypatch):
+def test_embedderForwardReadsNothingBack(monkeypatch):
 	m = Embedder(6, 2)
 	idx = dev(np.array([[0, 5, 3]], dtype=np.int32))
 	ArrayType = type(idx)
@@ -368,7 +368,7 @@ def test_embedder_forward_reads_nothing_back(monkeypatch):
 	assert reads == []
 
 
-def test_embedder_rejects_float_and_wrong_rank():
+def test_embedderRejectsFloatAndWrongRank():
 	m = Embedder(6, 2)
 	with pytest.raises(TypeError, match="Embedder: expected int32 indices, got dtype float32"):
 		m(dev(np.zeros((2, 3), np.float32)))

@@ -1,26 +1,8 @@
-"""Imports cases.py under a unique module name (other test folders may have their own cases.py)."""
-import importlib.util
-import os
-import sys
+"""Helpers shared by the optimizer tests; `cases` is the registry module tests/Optimizers/cases.py."""
+import numpy as np
 
-_NAME = "framework_tests_optimizer_cases"
-
-
-def loadCases():
-	module = sys.modules.get(_NAME)
-	if module is None:
-		spec = importlib.util.spec_from_file_location(_NAME, os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases.py"))
-		module = importlib.util.module_from_spec(spec)
-		sys.modules[_NAME] = module
-		spec.loader.exec_module(module)
-	return module
-
-
-cases = loadCases()
-
-import numpy as np  # noqa: E402
-
-from framework.Variable import Variable  # noqa: E402
+from framework.Variable import Variable
+from tests.Optimizers import cases
 
 
 class Mult:

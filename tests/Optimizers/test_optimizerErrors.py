@@ -5,7 +5,7 @@ import pytest
 from framework.Optimizers import AdaDelta, AdaGrad, Adam, MomentumSGD, NesterovSGD, RMSProp, RMSPropGraves, Rprop, SGD, SMORMS3
 from framework.Optimizers.Hooks import ClipGradNorm, ClipGradValue, L1, WeightDecay
 from framework.Variable import Variable
-from optimizerTestUtil import cases
+from tests.Optimizers.optimizerTestUtil import cases
 
 BAD = [
 	(SGD, dict(learnRate=-1e-3), "learnRate"),
@@ -43,13 +43,13 @@ BAD = [
 
 
 @pytest.mark.parametrize("cls, kwargs, name", BAD, ids=["%s-%s" % (c.__name__, n) + str(k) for k, (c, _, n) in enumerate(BAD)])
-def test_bad_hyperparameter_raises_value_error(cls, kwargs, name):
+def test_badHyperparameterRaisesValueError(cls, kwargs, name):
 	with pytest.raises(ValueError, match=name) as info:
 		cls(**kwargs)
 	assert cls.__name__ in str(info.value)
 
 
-def test_every_optimizer_checks_learn_rate_and_accepts_nodeinfo():
+def test_everyOptimizerChecksLearnRateAndAcceptsNodeinfo():
 	for case in cases.OPTIMIZER_CASES:
 		with pytest.raises(ValueError, match="learnRate"):
 			cases.make(case, learnRate=-1.0)
@@ -59,12 +59,12 @@ def test_every_optimizer_checks_learn_rate_and_accepts_nodeinfo():
 			opt.learnRate = -0.5
 
 
-def test_hyperparameter_type_error():
+def test_hyperparameterTypeError():
 	with pytest.raises(TypeError, match="learnRate"):
 		RMSProp(learnRate="0.1")
 
 
-def test_irprop_plus_needs_error():
+def test_irpropPlusNeedsError():
 	var = Variable(np.zeros(3, np.float32), name="w")
 	opt = Rprop(variant="iRprop+")
 	opt.setupOn([var])
@@ -75,7 +75,7 @@ def test_irprop_plus_needs_error():
 	assert opt.t == 1
 
 
-def test_update_before_setup_and_bad_targets():
+def test_updateBeforeSetupAndBadTargets():
 	with pytest.raises(RuntimeError, match="setupOn"):
 		RMSProp().update()
 	with pytest.raises(TypeError, match="Module or a list of Variables"):
@@ -88,12 +88,12 @@ def test_update_before_setup_and_bad_targets():
 
 
 @pytest.mark.parametrize("hook, arg", [(WeightDecay, -1.0), (L1, -0.1), (ClipGradValue, -1.0), (ClipGradNorm, float("inf"))])
-def test_bad_hook_parameters(hook, arg):
+def test_badHookParameters(hook, arg):
 	with pytest.raises(ValueError, match=hook.__name__):
 		hook(arg)
 
 
-def test_update_error_argument_types():
+def test_updateErrorArgumentTypes():
 	var = Variable(np.zeros(3, np.float32), name="w")
 	opt = SGD()
 	opt.setupOn([var])

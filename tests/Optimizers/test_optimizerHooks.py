@@ -23,7 +23,7 @@ def setup(dtype, useGlobal, hook):
 
 
 @pytest.mark.parametrize("useGlobal", [False, True], ids=["local", "global"])
-def test_weight_decay_and_l1(dtype, useGlobal):
+def test_weightDecayAndL1(dtype, useGlobal):
 	for hook, penalty in ((WeightDecay(0.1), lambda p: p), (L1(0.1), np.sign)):
 		opt, variables, values, grads = setup(dtype, useGlobal, hook)
 		opt.update()
@@ -34,7 +34,7 @@ def test_weight_decay_and_l1(dtype, useGlobal):
 
 
 @pytest.mark.parametrize("useGlobal", [False, True], ids=["local", "global"])
-def test_clip_grad_value(dtype, useGlobal):
+def test_clipGradValue(dtype, useGlobal):
 	opt, variables, values, grads = setup(dtype, useGlobal, ClipGradValue(0.5))
 	opt.update()
 	for var, p, g in zip(variables[:2], values, grads):
@@ -42,7 +42,7 @@ def test_clip_grad_value(dtype, useGlobal):
 
 
 @pytest.mark.parametrize("useGlobal", [False, True], ids=["local", "global"])
-def test_clip_grad_norm_is_global_over_all_parameters(dtype, useGlobal):
+def test_clipGradNormIsGlobalOverAllParameters(dtype, useGlobal):
 	hook = ClipGradNorm(1.0)
 	opt, variables, values, grads = setup(dtype, useGlobal, hook)
 	opt.update()
@@ -53,7 +53,7 @@ def test_clip_grad_norm_is_global_over_all_parameters(dtype, useGlobal):
 		np.testing.assert_allclose(var.data.get(), p - g * (1.0 / (norm + 1e-6)), rtol=1e-5)
 
 
-def test_clip_grad_norm_matches_torch():
+def test_clipGradNormMatchesTorch():
 	torch = pytest.importorskip("torch")
 	rng = np.random.default_rng(1)
 	values = [rng.normal(0, 1, (3, 4)), rng.normal(0, 1, 6)]

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 import framework.Optimizers as Optimizers
-from docs_helpers import API, parseTable, sameDefault, sections, unquote
+from tests.docs_helpers import API, parseTable, sameDefault, sections, unquote
 from framework import Files
 from framework.Cli import Args
 from framework.Cli.CliError import CliError
 from framework.Optimizers import Adam, Optimizer, RMSProp, Rprop, SGD
 from framework.Variable import Variable
-from optimizerTestUtil import cases
+from tests.Optimizers.optimizerTestUtil import cases
 
 CLASSES = sorted({case.cls for case in cases.OPTIMIZER_CASES}, key=lambda cls: cls.__name__)
 IDS = [cls.__name__ for cls in CLASSES]
@@ -35,7 +35,7 @@ def badValues(spec):
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
-def test_assignment_is_validated_like_construction(cls):
+def test_assignmentIsValidatedLikeConstruction(cls):
 	opt = cls()
 	for name, spec in cls.hyperparameters.items():
 		before = getattr(opt, name)
@@ -48,7 +48,7 @@ def test_assignment_is_validated_like_construction(cls):
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
-def test_signature_repr_and_saved_hyperparameters_come_from_the_declarations(cls, tmp_path):
+def test_signatureReprAndSavedHyperparametersComeFromTheDeclarations(cls, tmp_path):
 	opt = cls()
 	assert list(cls.hyperparameters)[0] == "learnRate"
 	assert opt.getHyperparameters() == {name: spec.check(spec.default, cls.__name__) for name, spec in cls.hyperparameters.items()}
@@ -60,13 +60,13 @@ def test_signature_repr_and_saved_hyperparameters_come_from_the_declarations(cls
 		assert set(json.loads(f.attrs["hyperparameters"])) == set(cls.hyperparameters)
 
 
-def test_repr_shows_the_values():
+def test_reprShowsTheValues():
 	assert repr(RMSProp(centered=True)) == (
 		"RMSProp(learnRate=0.01, alpha=0.99, epsilon=1e-08, weightDecay=0.0, momentum=0.0, centered=True, epsInsideSqrt=False)"
 	)
 
 
-def test_flags_take_bools_only():
+def test_flagsTakeBoolsOnly():
 	assert RMSProp(centered=np.bool_(True)).centered is True
 	with pytest.raises(TypeError, match="RMSProp: centered must be True or False, got 'no'"):
 		RMSProp(centered="no")
@@ -78,14 +78,14 @@ def test_flags_take_bools_only():
 
 
 @pytest.mark.parametrize("cls", [cls for cls in CLASSES if "epsilon" in cls.hyperparameters], ids=lambda cls: cls.__name__)
-def test_epsilon_zero_is_refused_where_it_divides(cls):
+def test_epsilonZeroIsRefusedWhereItDivides(cls):
 	# every epsilon here sits in a denominator that is 0 for a gradient that has always been 0: 0/0
 	with pytest.raises(ValueError, match="epsilon must lie in \\(0, inf\\]"):
 		cls(epsilon=0.0)
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
-def test_docs_parameter_table_matches_the_declarations(cls):
+def test_docsParameterTableMatchesTheDeclarations(cls):
 	parts, _, _ = sections(API / "Optimizers" / ("%s.md" % cls.__name__))
 	_, rows = parseTable(parts["Parameters"])
 	table = {unquote(row[0]): row for row in rows}
@@ -127,7 +127,7 @@ def editHyper(**changes):
 	(dict(centered="yes"), ValueError, "centered must be True or False"),
 	(dict(nonsense=1), ValueError, "are not those of RMSProp"),
 ], ids=["alpha5", "epsilonNegative", "alphaText", "centeredText", "unknown"])
-def test_an_edited_file_is_refused_naming_it_and_changes_nothing(tmp_path, changes, error, match):
+def test_anEditedFileIsRefusedNamingItAndChangesNothing(tmp_path, changes, error, match):
 	path, _ = savedFile(tmp_path, editHyper(**changes))
 	opt = RMSProp(centered=True, learnRate=0.5).setupOn([Variable(np.zeros(3, np.float32), name="w")])
 	with pytest.raises(error, match=match) as info:
@@ -143,7 +143,7 @@ def test_an_edited_file_is_refused_naming_it_and_changes_nothing(tmp_path, chang
 	(lambda f: f.attrs.__delitem__("t"), "corrupt or incomplete"),
 	(lambda f: f["state/w"].__delitem__("m"), "missing state 'w/m'"),
 ], ids=["t", "scalars", "noT", "noState"])
-def test_a_damaged_file_is_refused_naming_it(tmp_path, edit, match):
+def test_aDamagedFileIsRefusedNamingIt(tmp_path, edit, match):
 	path, _ = savedFile(tmp_path, edit)
 	opt = RMSProp(centered=True).setupOn([Variable(np.zeros(3, np.float32), name="w")])
 	with pytest.raises(ValueError, match=match) as info:
@@ -151,7 +151,7 @@ def test_a_damaged_file_is_refused_naming_it(tmp_path, edit, match):
 	assert str(path) in str(info.value) and opt.t == 0
 
 
-def test_prepare_load_checks_everything_first_and_applies_on_call(tmp_path):
+def test_prepareLoadChecksEverythingFirstAndAppliesOnCall(tmp_path):
 	path, var = savedFile(tmp_path, lambda f: None)
 	target = RMSProp(centered=True, learnRate=0.5, alpha=0.5).setupOn([Variable(np.zeros(3, np.float32), name="w")])
 	with h5py.File(path, "r") as f:
@@ -171,7 +171,7 @@ def test_prepare_load_checks_everything_first_and_applies_on_call(tmp_path):
 
 @pytest.mark.parametrize("text, value", [("false", False), ("False", False), ("0", False), ("NO", False), ("true", True),
 										 ("1", True), ("Yes", True)])
-def test_cli_booleans(text, value):
+def test_cliBooleans(text, value):
 	opt = Args.makeOptimizer("RMSProp", Args.parseOpts(["centered=" + text, "epsInsideSqrt=" + text]))
 	assert opt.centered is value and opt.epsInsideSqrt is value
 
@@ -182,19 +182,19 @@ def test_cli_booleans(text, value):
 	("variant=iRprop", "variant must be one of"),
 	("etas=0.5", "etas must be a pair"),
 ])
-def test_cli_bad_values_are_one_line_errors(pair, match):
+def test_cliBadValuesAreOneLineErrors(pair, match):
 	name = "Rprop" if pair.split("=")[0] in ("variant", "etas") else "RMSProp"
 	with pytest.raises(CliError, match=match) as info:
 		Args.makeOptimizer(name, Args.parseOpts([pair]))
 	assert "\n" not in str(info.value)
 
 
-def test_cli_values_of_every_kind():
+def test_cliValuesOfEveryKind():
 	opt = Args.makeOptimizer("Rprop", Args.parseOpts(["etas=0.4,1.5", "stepSizes=(1e-4, 0.5)", "variant=iRprop+", "learnRate=3e-3"]))
 	assert opt.etas == (0.4, 1.5) and opt.stepSizes == (1e-4, 0.5) and opt.variant == "iRprop+" and opt.learnRate == 3e-3
 
 
-def test_cli_tuned_values_live_on_the_class():
+def test_cliTunedValuesLiveOnTheClass():
 	assert Args.makeOptimizer("Rprop", {}, tuned=True).stepSizes == Rprop.tuned["stepSizes"]
 	assert Args.makeOptimizer("SGD", {"learnRate": "0.5"}, tuned=True).learnRate == 0.5
 	assert Args.makeOptimizer("SGD", {}).learnRate == SGD().learnRate

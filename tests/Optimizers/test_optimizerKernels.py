@@ -7,12 +7,12 @@ import pytest
 import framework.Optimizers as Optimizers
 from framework.Optimizers import Optimizer, RMSProp, RMSPropGraves, Rprop
 from framework.Variable import Variable
-from optimizerTestUtil import Mult, cases
+from tests.Optimizers.optimizerTestUtil import Mult, cases
 
 CASES = cases.OPTIMIZER_CASES
 
 
-def test_registry_covers_every_exported_optimizer():
+def test_registryCoversEveryExportedOptimizer():
 	exported = {obj for obj in vars(Optimizers).values() if inspect.isclass(obj) and issubclass(obj, Optimizer) and obj is not Optimizer}
 	missing = exported - {case.cls for case in CASES}
 	assert not missing, "optimizers missing from tests/Optimizers/cases.py: %s" % sorted(c.__name__ for c in missing)
@@ -26,7 +26,7 @@ def tolerance(dtype):
 @pytest.mark.parametrize("useGlobal", [False, True], ids=["local", "global"])
 @pytest.mark.parametrize("multipliers", [(1.0, 1.0, 1.0), (0.5, 0.3, 2.0)], ids=["plain", "multipliers"])
 @pytest.mark.parametrize("case", CASES, ids=cases.CASE_IDS)
-def test_kernel_matches_its_reference(case, dtype, multipliers, useGlobal):
+def test_kernelMatchesItsReference(case, dtype, multipliers, useGlobal):
 	rng = np.random.default_rng(42)
 	shape = (13, 7)
 	p0 = rng.normal(0, 1, shape).astype(dtype)
@@ -61,9 +61,9 @@ def test_kernel_matches_its_reference(case, dtype, multipliers, useGlobal):
 		assert opt.t == 4
 
 
-def test_the_cases_reach_every_kernel_in_both_dtypes():
+def test_theCasesReachEveryKernelInBothDtypes():
 	# every kernel an optimizer file declares (alone or in a table of option combinations) is built by some case,
-	# so test_kernel_matches_its_reference covered every combination of source lines
+	# so test_kernelMatchesItsReference covered every combination of source lines
 	import importlib
 	from framework.Backend.Kernels import ElementwiseKernel
 
@@ -97,31 +97,31 @@ def firstSteps(opt, grads, dtype=np.float64, errors=None):
 	return np.array(moves)
 
 
-def test_golden_rmsprop_pytorch_default_first_step(dtype):
+def test_goldenRmspropPytorchDefaultFirstStep(dtype):
 	# s = 0.01; sqrt(s) + 1e-8 = 0.10000001; -0.01 / 0.10000001 = -0.0999999
 	# float32 carries ~1e-6 relative rounding from 1 - 0.99 and the sqrt
 	np.testing.assert_allclose(firstSteps(RMSProp(), [1.0], dtype), [-0.0999999], rtol=1e-6 if dtype == np.float64 else 5e-6)
 
 
-def test_golden_graves_first_step(dtype):
+def test_goldenGravesFirstStep(dtype):
 	# n = 0.05, m = 0.05: -1e-4 / sqrt(0.05 - 0.0025 + 1e-4) = -4.58349e-4
 	np.testing.assert_allclose(firstSteps(RMSPropGraves(), [1.0], dtype), [-4.58349e-4], rtol=1e-5)
 
 
-def test_golden_irprop_minus_trace(dtype):
+def test_goldenIrpropMinusTrace(dtype):
 	# 0.1; 0.1*1.2; 0.12*1.2; flip: step 0.072, gradient forgotten, no move; prev = 0: move 0.072
 	moves = firstSteps(Rprop(learnRate=0.1), [1, 1, 1, -1, 1], dtype)
 	np.testing.assert_allclose(-moves, [0.1, 0.12, 0.144, 0, 0.072], rtol=1e-6, atol=1e-12)
 
 
-def test_golden_rprop_minus_trace(dtype):
+def test_goldenRpropMinusTrace(dtype):
 	# Rprop- keeps moving on a flip with the shrunken step, and remembers the flipped gradient:
 	# 0.1, 0.12, 0.144; g=-1 flips: step 0.072, move +0.072; g=1 flips again: step 0.036, move -0.036
 	moves = firstSteps(Rprop(learnRate=0.1, variant="Rprop-"), [1, 1, 1, -1, 1], dtype)
 	np.testing.assert_allclose(moves, [-0.1, -0.12, -0.144, 0.072, -0.036], rtol=1e-6)
 
 
-def test_golden_rprop_plus_trace(dtype):
+def test_goldenRpropPlusTrace(dtype):
 	# Rprop+ undoes the last move on a flip (+0.144) and forgets the gradient (step shrinks to 0.072);
 	# next step prev = 0: move -0.072 with the unchanged step
 	moves = firstSteps(Rprop(learnRate=0.1, variant="Rprop+"), [1, 1, 1, -1, 1], dtype)
@@ -129,7 +129,7 @@ def test_golden_rprop_plus_trace(dtype):
 
 
 @pytest.mark.parametrize("rose", [True, False], ids=["errorRose", "errorFell"])
-def test_golden_irprop_plus_trace(dtype, rose):
+def test_goldenIrpropPlusTrace(dtype, rose):
 	# iRprop+ undoes the last move on a flip only when the error rose (4.0 after 3.0); otherwise it does
 	# not move (as iRprop-); either way the gradient is forgotten and the next step moves -0.072
 	errors = [5.0, 4.0, 3.0, 4.0 if rose else 2.0, 1.0]
@@ -137,7 +137,7 @@ def test_golden_irprop_plus_trace(dtype, rose):
 	np.testing.assert_allclose(moves, [-0.1, -0.12, -0.144, 0.144 if rose else 0.0, -0.072], rtol=1e-6, atol=1e-12)
 
 
-def test_rmsprop_centered_clamps_negative_variance(dtype):
+def test_rmspropCenteredClampsNegativeVariance(dtype):
 	# s < m^2 only through rounding in practice; set it directly: the step must stay finite
 	var = Variable(np.zeros(4, dtype), name="w")
 	opt = RMSProp(centered=True, epsilon=1e-8)
@@ -149,7 +149,7 @@ def test_rmsprop_centered_clamps_negative_variance(dtype):
 	assert np.all(np.isfinite(var.data.get()))
 
 
-def test_learn_rate_changes_between_steps(dtype):
+def test_learnRateChangesBetweenSteps(dtype):
 	from framework.Optimizers import SGD
 	var = Variable(np.zeros(3, dtype), name="w")
 	opt = SGD(learnRate=0.1)

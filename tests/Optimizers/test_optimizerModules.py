@@ -4,7 +4,7 @@ import pytest
 
 from framework import Config
 from framework.Backend import gpuarray
-from optimizerTestUtil import cases
+from tests.Optimizers.optimizerTestUtil import cases
 
 Sequential = pytest.importorskip("framework.Containers").Sequential
 Modules = pytest.importorskip("framework.Modules")
@@ -34,7 +34,7 @@ def buildNet(dtype):
 
 
 @pytest.mark.parametrize("case", NET_CASES, ids=[case.id for case in NET_CASES])
-def test_sequential_global_equals_local(case, dtype):
+def test_sequentialGlobalEqualsLocal(case, dtype):
 	rng = np.random.default_rng(2)
 	x = gpuarray.to_gpu(rng.normal(0, 1, (16, 6)).astype(dtype))
 	y = gpuarray.to_gpu(rng.normal(0, 1, (16, 2)).astype(dtype))

@@ -8,7 +8,7 @@ from framework.Modules import Linear
 from framework.Optimizers import Adam, RMSProp, SGD
 from framework.Optimizers.Hooks import ClipGradNorm, FiniteCheck
 from framework.Variable import Variable
-from optimizerTestUtil import cases, makeNet, netLossAndGrads
+from tests.Optimizers.optimizerTestUtil import cases, makeNet, netLossAndGrads
 
 MODES = pytest.mark.parametrize("useGlobal", [False, True], ids=["local", "global"])
 
@@ -20,7 +20,7 @@ def snapshot(opt, variables):
 @MODES
 @pytest.mark.parametrize("case", cases.OPTIMIZER_CASES, ids=cases.CASE_IDS)
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf], ids=["nan", "inf", "-inf"])
-def test_finite_check_skips_a_non_finite_step_leaving_everything_unchanged(case, useGlobal, bad):
+def test_finiteCheckSkipsANonFiniteStepLeavingEverythingUnchanged(case, useGlobal, bad):
 	variables, data = makeNet(np.float32)
 	opt = cases.make(case)
 	hook = opt.addHook(FiniteCheck())
@@ -47,7 +47,7 @@ def test_finite_check_skips_a_non_finite_step_leaving_everything_unchanged(case,
 
 
 @MODES
-def test_finite_check_raises_naming_the_variable(useGlobal):
+def test_finiteCheckRaisesNamingTheVariable(useGlobal):
 	a, b = Variable(np.ones(4, np.float32), name="a"), Variable(np.ones(3, np.float64), name="b")
 	opt = SGD(learnRate=1.0)
 	opt.addHook(FiniteCheck(action="raise"))
@@ -75,7 +75,7 @@ class CountReads:
 
 
 @MODES
-def test_finite_check_reads_one_scalar_per_step(monkeypatch, useGlobal):
+def test_finiteCheckReadsOneScalarPerStep(monkeypatch, useGlobal):
 	variables = [Variable(np.ones(5, dtype), name="v%d" % k) for k, dtype in enumerate([np.float32, np.float64] * 3)]
 	variables[2].learnRate = 0.5  # a second group of float32 in global state
 	opt = Adam()
@@ -88,7 +88,7 @@ def test_finite_check_reads_one_scalar_per_step(monkeypatch, useGlobal):
 
 
 @MODES
-def test_clip_grad_norm_reads_nothing_back_per_step(monkeypatch, useGlobal):
+def test_clipGradNormReadsNothingBackPerStep(monkeypatch, useGlobal):
 	variables = [Variable(np.ones(5, dtype), name="v%d" % k) for k, dtype in enumerate([np.float32, np.float64, np.float32])]
 	hook = ClipGradNorm(1.0)
 	opt = SGD(learnRate=0.1)
@@ -113,7 +113,7 @@ def linearNet():
 	return net
 
 
-def test_calc_mode_after_a_global_setup_is_an_error_at_the_next_update():
+def test_calcModeAfterAGlobalSetupIsAnErrorAtTheNextUpdate():
 	net = linearNet()
 	opt = RMSProp().setupOn(net, useGlobalState=True)
 	net.calcMode(np.float64)
@@ -122,7 +122,7 @@ def test_calc_mode_after_a_global_setup_is_an_error_at_the_next_update():
 		opt.update()
 
 
-def test_calc_mode_after_a_local_setup_is_an_error_naming_the_mismatch():
+def test_calcModeAfterALocalSetupIsAnErrorNamingTheMismatch():
 	net = linearNet()
 	opt = RMSProp().setupOn(net)
 	net.calcMode(np.float64)
@@ -130,7 +130,7 @@ def test_calc_mode_after_a_local_setup_is_an_error_naming_the_mismatch():
 		opt.update()
 
 
-def test_a_second_global_optimizer_on_the_same_net_stops_the_first_loudly():
+def test_aSecondGlobalOptimizerOnTheSameNetStopsTheFirstLoudly():
 	net = linearNet()
 	first = SGD().setupOn(net, useGlobalState=True)
 	second = Adam().setupOn(net, useGlobalState=True)
@@ -140,7 +140,7 @@ def test_a_second_global_optimizer_on_the_same_net_stops_the_first_loudly():
 
 
 @MODES
-def test_set_var_after_setup_is_an_error(useGlobal):
+def test_setVarAfterSetupIsAnError(useGlobal):
 	net = linearNet()
 	opt = SGD().setupOn(net, useGlobalState=useGlobal)
 	opt.update()
@@ -149,7 +149,7 @@ def test_set_var_after_setup_is_an_error(useGlobal):
 		opt.update()
 
 
-def test_replacing_data_or_grad_after_a_global_setup_is_an_error():
+def test_replacingDataOrGradAfterAGlobalSetupIsAnError():
 	for attr in ("data", "grad"):
 		net = linearNet()
 		opt = SGD().setupOn(net, useGlobalState=True)
@@ -158,7 +158,7 @@ def test_replacing_data_or_grad_after_a_global_setup_is_an_error():
 			opt.update()
 
 
-def test_replacing_data_in_local_state_keeps_training_the_new_array():
+def test_replacingDataInLocalStateKeepsTrainingTheNewArray():
 	net = linearNet()
 	opt = SGD(learnRate=0.5).setupOn(net)
 	opt.update()
@@ -167,7 +167,7 @@ def test_replacing_data_in_local_state_keeps_training_the_new_array():
 	np.testing.assert_array_equal(net.b.data.get(), 9.5)
 
 
-def test_finite_check_covers_every_element_of_every_range_length():
+def test_finiteCheckCoversEveryElementOfEveryRangeLength():
 	# the reduction reads four places per index (offsets 0, a, b, last over a quarter range): every element of
 	# [start, stop) must be reached, and nothing outside it (a NaN just outside must not count)
 	from framework.Optimizers.ParamLayout import Group

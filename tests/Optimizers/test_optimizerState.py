@@ -5,7 +5,7 @@ import pytest
 from framework.Backend import gpuarray
 from framework.Optimizers import Adam, RMSProp, SGD
 from framework.Optimizers.Hooks import ClipGradNorm, WeightDecay
-from optimizerTestUtil import cases, makeNet, netLossAndGrads
+from tests.Optimizers.optimizerTestUtil import cases, makeNet, netLossAndGrads
 
 CASES = cases.OPTIMIZER_CASES
 
@@ -36,7 +36,7 @@ def assertSame(a, b):
 
 
 @pytest.mark.parametrize("case", CASES, ids=cases.CASE_IDS)
-def test_global_equals_local(case, dtype):
+def test_globalEqualsLocal(case, dtype):
 	results = []
 	for useGlobal in (False, True):
 		variables, data = makeNet(dtype)
@@ -56,7 +56,7 @@ def test_global_equals_local(case, dtype):
 	assertSame(*results)
 
 
-def test_global_state_rebinds_the_same_variables(dtype):
+def test_globalStateRebindsTheSameVariables(dtype):
 	variables, data = makeNet(dtype)
 	held = variables[0]
 	before = [var.data.get() for var in variables]
@@ -87,7 +87,7 @@ def test_global_state_rebinds_the_same_variables(dtype):
 	assert np.all(buffers["grad"].buffer.get() == 0)
 
 
-def test_global_state_one_launch_for_equal_multipliers():
+def test_globalStateOneLaunchForEqualMultipliers():
 	variables, _ = makeNet(np.float32)
 	for var in variables:
 		var.learnRate, var.momRate, var.weightDecay = 1.0, 1.0, 1.0
@@ -97,7 +97,7 @@ def test_global_state_one_launch_for_equal_multipliers():
 	assert len(groups) == 1 and groups[0].range == slice(0, opt.buffers[np.dtype(np.float32)]["data"].range("frozen")[1])
 
 
-def test_mixed_dtypes_get_one_buffer_each():
+def test_mixedDtypesGetOneBufferEach():
 	from framework.Variable import Variable
 	a = Variable(np.ones(5, np.float32), name="a")
 	b = Variable(np.ones(3, np.float64), name="b")
@@ -113,7 +113,7 @@ def test_mixed_dtypes_get_one_buffer_each():
 
 @pytest.mark.parametrize("modes", [(True, False), (False, True), (True, True)], ids=["global-to-local", "local-to-global", "global-to-global"])
 @pytest.mark.parametrize("case", CASES, ids=cases.CASE_IDS)
-def test_save_load_resumes_bit_exactly(case, modes, tmp_path):
+def test_saveLoadResumesBitExactly(case, modes, tmp_path):
 	dtype = np.float64 if "RMSProp" in case.id else np.float32
 	saveGlobal, loadGlobal = modes
 
@@ -145,7 +145,7 @@ def test_save_load_resumes_bit_exactly(case, modes, tmp_path):
 	assertSame(snapshot(second, variables), expected)
 
 
-def test_load_names_what_differs(tmp_path):
+def test_loadNamesWhatDiffers(tmp_path):
 	from framework.Variable import Variable
 	opt = RMSProp()
 	opt.setupOn([Variable(np.zeros(3, np.float32), name="a")])
@@ -165,7 +165,7 @@ def test_load_names_what_differs(tmp_path):
 		opt.load(tmp_path / "missing.h5")
 
 
-def test_save_to_group_for_checkpoints(tmp_path):
+def test_saveToGroupForCheckpoints(tmp_path):
 	import h5py
 	from framework.Variable import Variable
 	var = Variable(np.ones(3, np.float32), name="a")
@@ -184,7 +184,7 @@ def test_save_to_group_for_checkpoints(tmp_path):
 	np.testing.assert_array_equal(again.getState("a")["m"].get(), opt.getState("a")["m"].get())
 
 
-def test_module_target_uses_var_table_names():
+def test_moduleTargetUsesVarTableNames():
 	from framework.Modules.Module import Module
 	from framework.Variable import Variable
 

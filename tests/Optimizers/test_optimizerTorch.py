@@ -3,14 +3,14 @@ import numpy as np
 import pytest
 
 from framework.Variable import Variable
-from optimizerTestUtil import cases, quadraticGrad
+from tests.Optimizers.optimizerTestUtil import cases, quadraticGrad
 
 torch = pytest.importorskip("torch")
 
 TORCH_CASES = [case for case in cases.OPTIMIZER_CASES if case.torch is not None]
 
 
-def test_torch_cases_cover_every_algorithm_torch_has():
+def test_torchCasesCoverEveryAlgorithmTorchHas():
 	covered = {case.cls.__name__ for case in TORCH_CASES}
 	assert covered >= {"SGD", "MomentumSGD", "NesterovSGD", "Adam", "AdaGrad", "AdaDelta", "RMSProp", "Rprop"}
 	rms = [case.kwargs for case in TORCH_CASES if case.cls.__name__ == "RMSProp"]
@@ -18,7 +18,7 @@ def test_torch_cases_cover_every_algorithm_torch_has():
 
 
 @pytest.mark.parametrize("case", TORCH_CASES, ids=[case.id for case in TORCH_CASES])
-def test_trajectory_matches_torch(case):
+def test_trajectoryMatchesTorch(case):
 	rng = np.random.default_rng(3)
 	shapes = [(6, 5), (5, ), (11, )]
 	inits = [rng.normal(0, 1, shape) for shape in shapes]

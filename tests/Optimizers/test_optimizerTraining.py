@@ -3,14 +3,14 @@ import numpy as np
 import pytest
 
 from framework.Variable import Variable
-from optimizerTestUtil import cases
+from tests.Optimizers.optimizerTestUtil import cases
 
 REGRESSION_STEPS, REGRESSION_FACTOR = 300, 20.0
 QUADRATIC_STEPS, QUADRATIC_TOLERANCE = 1000, 1e-2
 
 
 @pytest.mark.parametrize("case", cases.OPTIMIZER_CASES, ids=cases.CASE_IDS)
-def test_regression_loss_falls_by_factor(case, dtype):
+def test_regressionLossFallsByFactor(case, dtype):
 	rng = np.random.default_rng(0)
 	X = rng.normal(0, 1, (64, 10)).astype(dtype)
 	y = (X @ rng.normal(0, 1, 10) + 0.01 * rng.normal(0, 1, 64)).astype(dtype)
@@ -31,7 +31,7 @@ def test_regression_loss_falls_by_factor(case, dtype):
 
 
 @pytest.mark.parametrize("case", cases.OPTIMIZER_CASES, ids=cases.CASE_IDS)
-def test_quadratic_reaches_minimum(case, dtype):
+def test_quadraticReachesMinimum(case, dtype):
 	# f = sum c (x - target)^2 / 2 with an ill-conditioned c; with weight decay wd the minimum moves to c target/(c + wd)
 	target, c = np.array([1.0, -1.0, 1.0]), np.array([1.0, 10.0, 0.5])
 	x = Variable(np.array([-1.0, 2.0, 0.0], dtype), name="x")
