@@ -17,6 +17,8 @@ setup(
 		"cuda": ["pycuda>=2022.1", "scikit-cuda>=0.5.3"],
 		# OpenBLAS for the CPU's largest products (accumulating into the output); without it numpy's matmul does them
 		"blas": ["scipy-openblas64>=0.3.27"],
+		# exportOnnx writes ONNX files (onnx); the tests run them with ONNX Runtime against our forward pass
+		"onnx": ["onnx>=1.14", "onnxruntime>=1.16"],
 	},
 	entry_points={"console_scripts": ["framework=framework.__main__:main"]},
 )
