@@ -125,16 +125,17 @@ def _int(text):
 
 
 def buildParser():
-	from framework.Cli import Compare, Predict, Train, Trajectory
+	from framework.Cli import Compare, Export, Predict, Train, Trajectory
 
 	parser = Parser(prog="framework", description="Train and compare nets and optimizers with the framework.")
-	sub = parser.add_subparsers(dest="command", metavar="{train,compare,trajectory,predict}")
+	sub = parser.add_subparsers(dest="command", metavar="{train,compare,trajectory,predict,export}")
 	sub.required = True
 
 	Train.addParser(sub)
 	Compare.addParser(sub)
 	Trajectory.addParser(sub)
 	Predict.addParser(sub)
+	Export.addParser(sub)
 	return parser
 
 
