@@ -25,6 +25,7 @@ API = DOCS / "api"
 PACKAGES = [
 	"framework.Modules", "framework.Containers", "framework.Cost", "framework.Optimizers",
 	"framework.Optimizers.Hooks", "framework.Optimizers.Schedules", "framework.Handlers", "framework.Models",
+	"framework.Converter",
 ]
 
 SECTIONS = ["Description", "Math", "Initializing", "Parameters", "Explanations", "Examples"]

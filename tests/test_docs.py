@@ -32,6 +32,8 @@ EXPECTED_SKIPS = {
 # Pages whose examples need an optional extra (skipped where it is not installed).
 EXPECTED_REQUIRES = {
 	"guides/getting-started.md": ["sklearn"],  # loadDigits reads scikit-learn's bundled digits
+	"guides/deploying.md": ["sklearn", "onnx", "onnxruntime"],  # the digits, exported and run by ONNX Runtime
+	"api/Converter/exportOnnx.md": ["onnx", "onnxruntime"],  # the "onnx" extra
 }
 
 # A standalone block runs in a fresh interpreter; pinned too, so none is lost.
