@@ -70,7 +70,7 @@ class MainJobSide:
 	checkpoints); its time is the training part the command prints per epoch."""
 
 	def __init__(self, batch, tmpdir):
-		from framework.Cli.Args import buildParser
+		from framework.Cli.Parser import buildParser
 		from framework.Cli.Train import Run
 
 		self.args = buildParser().parse_args(["train", "--no-progress", "--batch-size", str(batch), "--out", tmpdir])

@@ -21,12 +21,17 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 API = DOCS / "api"
 
-# Packages whose public classes must each have a page under docs/api/.
+# Packages whose public classes must each have a page under docs/api/. A plain module (framework.Variable) counts
+# only what it defines itself; exceptions are documented on the pages of the functions that raise them.
 PACKAGES = [
 	"framework.Modules", "framework.Containers", "framework.Cost", "framework.Optimizers",
 	"framework.Optimizers.Hooks", "framework.Optimizers.Schedules", "framework.Handlers", "framework.Models",
 	"framework.Converter",
+	"framework.Datasets", "framework.Variable",
 ]
+
+# Modules of settings functions documented on one page each (every public function a section of that page).
+MODULE_PAGES = {"api/Config.md": "framework.Config"}
 
 SECTIONS = ["Description", "Math", "Initializing", "Parameters", "Explanations", "Examples"]
 
@@ -116,11 +121,24 @@ def publicObjects():
 				continue  # the package does not exist (yet); the page test for its classes reports it
 			raise
 
+		isPackage = hasattr(mod, "__path__")
 		for name in names:
 			obj = getattr(mod, name)
-			if (inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__.startswith("framework."):
-				found[pagePath(obj)] = obj
+			if not (inspect.isclass(obj) or inspect.isfunction(obj)) or not obj.__module__.startswith("framework."):
+				continue
+			if (not isPackage and obj.__module__ != package) or (inspect.isclass(obj) and issubclass(obj, BaseException)):
+				continue
+			found[pagePath(obj)] = obj
 	return found
+
+
+def moduleFunctions(module):
+	"""{name: function} of the public functions a plain module defines (for MODULE_PAGES)."""
+	mod = importlib.import_module(module)
+	return {
+		name: obj for name, obj in vars(mod).items()
+		if inspect.isfunction(obj) and not name.startswith("_") and obj.__module__ == module
+	}
 
 
 def pagePath(obj):
@@ -132,8 +150,8 @@ def pagePath(obj):
 	return "api/" + "/".join(parts + [obj.__name__]) + ".md"
 
 
-# Pages under docs/api/ that describe a whole package rather than one class or function.
-OVERVIEWS = {"api/index.md", "api/backend.md"}
+# Pages under docs/api/ that describe a whole package or module rather than one class or function.
+OVERVIEWS = {"api/index.md", "api/backend.md"} | set(MODULE_PAGES)
 
 
 def apiPages():
@@ -144,7 +162,8 @@ def apiPages():
 def objectFor(page):
 	"""The class or function a docs/api page documents: framework.<dirs>.<Name>, from its package."""
 	parts = page.relative_to(API).with_suffix("").parts
-	package = "framework." + ".".join(parts[:-1])
+	# api/Variable.md documents the class of the plain module framework.Variable
+	package = "framework." + ".".join(parts[:-1] if len(parts) > 1 else parts)
 	mod = importlib.import_module(package)
 	return getattr(mod, parts[-1])
 

@@ -10,6 +10,7 @@
   per page is pinned below, so a block cannot silently drop out of the test.
 * Every picture a page shows is an output of docs/gen_images.py.
 """
+import inspect
 import os
 import pathlib
 import re
@@ -19,9 +20,9 @@ import sys
 import pytest
 
 from docs_helpers import (
-	API, DOCS, OVERVIEWS, REQUIRED, ROOT, SECTIONS, apiPages, blocks, objectFor, pagePath, pages,
-	parseSignature, parseTable, publicClasses, publicObjects, publicParent, realSignature, relname, requirements,
-	sameDefault, sections, unquote
+	API, DOCS, MODULE_PAGES, OVERVIEWS, REQUIRED, ROOT, SECTIONS, apiPages, blocks, moduleFunctions, objectFor,
+	pagePath, pages, parseSignature, parseTable, publicClasses, publicObjects, publicParent, realSignature, relname,
+	requirements, sameDefault, sections, unquote
 )
 
 # Blocks that are shown but not executed, per page, and why.
@@ -34,6 +35,7 @@ EXPECTED_REQUIRES = {
 	"guides/getting-started.md": ["sklearn"],  # loadDigits reads scikit-learn's bundled digits
 	"guides/deploying.md": ["sklearn", "onnx", "onnxruntime"],  # the digits, exported and run by ONNX Runtime
 	"api/Converter/exportOnnx.md": ["onnx", "onnxruntime"],  # the "onnx" extra
+	"api/Datasets/loadDigits.md": ["sklearn"],
 }
 
 # A standalone block runs in a fresh interpreter; pinned too, so none is lost.
@@ -63,6 +65,27 @@ def test_the_reference_index_links_every_api_page():
 	linked = {(API / target).resolve() for target in re.findall(r"\]\(([^)#]+\.md)\)", text)}
 	missing = sorted(relname(p) for p in apiPages() if p.resolve() not in linked)
 	assert not missing, "docs/api/index.md does not link %s" % missing
+
+
+def test_the_datasets_variable_and_config_are_covered():
+	# The coverage test is only as good as the list of packages it walks
+	public = publicObjects()
+	for path in ("api/Variable.md", "api/Datasets/loadDigits.md", "api/Datasets/loadMnist.md", "api/Datasets/oneHot.md"):
+		assert path in public, "%s is not treated as public" % path
+	assert (API / "Config.md").exists()
+
+
+@pytest.mark.parametrize("page, module", sorted(MODULE_PAGES.items()))
+def test_module_page_lists_every_function_with_its_signature(page, module):
+	text = (DOCS / page).read_text(encoding="utf-8")
+	listed = dict(re.findall(r"^### `(\w+)(\(.*\))`$", text, flags=re.M))
+	functions = moduleFunctions(module)
+	assert sorted(listed) == sorted(functions), "%s lists %s, %s defines %s" % (page, sorted(listed), module, sorted(functions))
+	for name, fn in functions.items():
+		assert listed[name] == str(inspect.signature(fn)), "%s: %s%s in the code, the page says %s" % (
+			page, name, inspect.signature(fn), listed[name]
+		)
+	assert (API / "index.md").read_text(encoding="utf-8").count("(%s)" % pathlib.PurePosixPath(page).name) >= 1
 
 
 def test_the_packages_export_classes():
@@ -260,3 +283,27 @@ def test_mkdocs_build_strict(tmp_path):
 		cwd=ROOT, capture_output=True, text=True, timeout=300, env=dict(os.environ, NO_MKDOCS_2_WARNING="1")
 	)
 	assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _repositoryTextFiles():
+	try:
+		listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+		paths = [ROOT / name for name in listed]
+	except (OSError, subprocess.CalledProcessError):
+		skip = {".git", ".venv", ".venv-ci", "site", "build", "__pycache__"}
+		paths = [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+	return [p for p in paths if p.suffix in (".py", ".md", ".yml", ".toml", ".cfg", ".ini", ".txt", ".c", ".h", ".js", "") and p.is_file()]
+
+
+def test_nothing_refers_to_documents_outside_the_repository():
+	# The project's own docs carry what matters: a reader cannot look up a document that is not in the repository.
+	# (The words are assembled here so that this test does not find itself.)
+	pattern = re.compile(r"\b%s\b|%s documents?" % ("DES" + "IGN", "seed"))
+	found = []
+	for path in _repositoryTextFiles():
+		try:
+			text = path.read_text(encoding="utf-8")
+		except UnicodeDecodeError:
+			continue
+		found += ["%s:%d: %s" % (path.relative_to(ROOT), text.count("\n", 0, m.start()) + 1, m.group(0)) for m in pattern.finditer(text)]
+	assert not found, "references to documents that are not in the repository: %s" % found

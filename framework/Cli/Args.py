@@ -1,28 +1,77 @@
-"""Command-line parsing, and turning names and key=value strings into optimizers and schedules."""
+"""Shared pieces of the subcommands: common options, and turning names and key=value strings into objects.
+
+The parser itself is assembled in Cli/Parser.py, which imports the subcommands; the subcommands import this
+module, never the other way round.
+"""
 import argparse
+import ast
+import difflib
 import inspect
+import os
 import sys
+import tempfile
 
 from framework import Config
+import framework.Optimizers as optimizersModule
 from framework.Cli.CliError import CliError
-
-
-class Parser(argparse.ArgumentParser):
-	"""argparse with a one-line error message (no usage block), exit status 2."""
-
-	def error(self, message):
-		self.exit(2, "%s: error: %s (see %s --help)\n" % (self.prog, message, self.prog))
+from framework.Optimizers import Schedules
+from framework.Optimizers.Optimizer import Optimizer
 
 
 def optimizerClasses():
 	"""{name: class} of every optimizer framework.Optimizers exports."""
-	import framework.Optimizers as module
-	from framework.Optimizers.Optimizer import Optimizer
-
 	return {
-		name: obj for name, obj in vars(module).items()
+		name: obj for name, obj in vars(optimizersModule).items()
 		if inspect.isclass(obj) and issubclass(obj, Optimizer) and obj is not Optimizer
 	}
+
+
+def suggestion(name, known):
+	"""' (did you mean 'X'?)' for the known name that `name` most likely misspells (case first), else ''."""
+	byLower = {k.lower(): k for k in known}
+	match = byLower.get(name.lower())
+	if match is None:
+		close = difflib.get_close_matches(name.lower(), list(byLower), n=1, cutoff=0.6)
+		match = byLower[close[0]] if close else None
+	return " (did you mean %r?)" % match if match is not None else ""
+
+
+def unknownNames(what, names, known):
+	"""A CliError for the names not in `known`, with a suggestion for the first, or None when all are known."""
+	unknown = [name for name in names if name not in known]
+	if not unknown and names:
+		return None
+	if not names:
+		return CliError("no %s given; choose from %s" % (what, ", ".join(sorted(known))))
+	return CliError("unknown %s %s%s; choose from %s" % (
+		what, ", ".join(map(repr, unknown)), suggestion(unknown[0], known), ", ".join(sorted(known))
+	))
+
+
+def nameList(text, what, known):
+	"""'A,B' -> ['A', 'B'] after checking every name is one of `known` (a CliError with a suggestion if not)."""
+	names = [name.strip() for name in text.split(",") if name.strip()]
+	error = unknownNames(what, names, known)
+	if error is not None:
+		raise error
+	return names
+
+
+def choice(names):
+	"""An argparse type for one of `names`, whose error suggests the closest name (argparse's `choices` cannot)."""
+	def parse(text):
+		if text not in names:
+			raise argparse.ArgumentTypeError("invalid choice %r%s (choose from %s)" % (text, suggestion(text, names), ", ".join(names)))
+		return text
+	return parse
+
+
+def parseValue(text):
+	"""A Python literal when the text is one (0.1, 3, (0.5, 1.2), True), the bare string otherwise (iRprop+)."""
+	try:
+		return ast.literal_eval(text)
+	except (ValueError, SyntaxError):
+		return text
 
 
 def parseOpts(pairs, flag="--opt"):
@@ -42,7 +91,7 @@ def makeOptimizer(name, opts, defaults=None, tuned=False):
 	use those); unknown names are a CliError."""
 	classes = optimizerClasses()
 	if name not in classes:
-		raise CliError("unknown optimizer %r; choose one of %s" % (name, ", ".join(sorted(classes))))
+		raise CliError("unknown optimizer %r%s; choose one of %s" % (name, suggestion(name, classes), ", ".join(sorted(classes))))
 
 	cls = classes[name]
 	declared = cls.hyperparameters
@@ -56,10 +105,24 @@ def makeOptimizer(name, opts, defaults=None, tuned=False):
 		kwargs.update((key, declared[key].parse(text, name) if isinstance(text, str) else text) for key, text in opts.items())
 		return cls(**kwargs)
 	except (TypeError, ValueError) as e:
-		raise CliError("bad hyperparameter for %s: %s" % (name, e)) from None
+		# The optimizer's own message usually starts with its name already; say it once
+		message = str(e) if str(e).startswith(name + ":") else "bad hyperparameter for %s: %s" % (name, e)
+		raise CliError(message) from None
+
+
+def splitOpts(pairs, names):
+	"""['Adam.learnRate=3e-3', ...] -> {"Adam": {"learnRate": 0.003}} (compare's and trajectory's --opt)."""
+	perOptimizer = {name: [] for name in names}
+	for pair in pairs or []:
+		target, dot, rest = pair.partition(".")
+		if not dot or target not in perOptimizer:
+			raise CliError("--opt expects NAME.KEY=VALUE with NAME one of %s, got %r" % (", ".join(names), pair))
+		perOptimizer[target].append(rest)
+	return {name: parseOpts(items, "--opt") for name, items in perOptimizer.items()}
 
 
 SCHEDULES = ("none", "step", "exponential", "cosine", "warmup")
+SCHEDULE_METAVAR = "{%s}" % ",".join(SCHEDULES)
 SCHEDULE_HELP = (
 	"learning-rate schedule: step (x0.1 every epochs/3), exponential (x0.9 per epoch), cosine (to 0 over the run), "
 	"warmup (linear over the first epoch's steps), none"
@@ -69,8 +132,6 @@ SCHEDULE_HELP = (
 def makeSchedule(name, epochs, stepsPerEpoch):
 	"""The --schedule choices, sized to the run: step (x0.1 every epochs // 3 epochs), exponential (x0.9 per epoch),
 	cosine (to 0 over all epochs), warmup (linear from 0.1x over the first epoch's steps, then flat)."""
-	from framework.Optimizers import Schedules
-
 	if name == "none":
 		return None
 	if name == "step":
@@ -84,10 +145,43 @@ def makeSchedule(name, epochs, stepsPerEpoch):
 	raise CliError("unknown schedule %r; choose one of %s" % (name, ", ".join(SCHEDULES)))
 
 
+def scheduleText(name):
+	"""How a run's header names its schedule: 'no schedule' rather than 'none schedule'."""
+	return "no schedule" if name == "none" else "%s schedule" % name
+
+
+def plural(count, noun):
+	return "%d %s%s" % (count, noun, "s" * (count != 1))
+
+
+def prepareOut(path):
+	"""Creates the --out directory and proves a file can be written there, before any work that would be lost."""
+	if os.path.exists(path) and not os.path.isdir(path):
+		raise CliError("--out %r is a file, not a directory" % path)
+	parent = os.path.dirname(os.path.abspath(path))
+	while not os.path.exists(parent):
+		parent = os.path.dirname(parent)
+	if not os.path.isdir(parent):
+		raise CliError("--out %r lies under %r, which is a file, not a directory" % (path, parent))
+	try:
+		os.makedirs(path, exist_ok=True)
+	except OSError as e:
+		raise CliError("--out %r: cannot create it (%s)" % (path, e.strerror or e)) from None
+	try:
+		with tempfile.TemporaryFile(dir=path):
+			pass
+	except OSError as e:
+		raise CliError("--out %r: cannot write there (%s)" % (path, e.strerror or e)) from None
+
+
+DATASETS, NETS = ("digits", "mnist"), ("mlp", "cnn")
+
+
 def addCommon(parser, epochs, batchSize, outDir):
-	parser.add_argument("--dataset", choices=("digits", "mnist"), default="digits", help="data set (default: digits)")
+	parser.add_argument("--dataset", type=choice(DATASETS), default="digits", metavar="{%s}" % ",".join(DATASETS),
+		help="data set (default: digits)")
 	parser.add_argument("--data-dir", metavar="DIR", help="directory with mnist.npz or the four MNIST IDX files")
-	parser.add_argument("--net", choices=("mlp", "cnn"), default="mlp", help="network (default: mlp)")
+	parser.add_argument("--net", type=choice(NETS), default="mlp", metavar="{%s}" % ",".join(NETS), help="network (default: mlp)")
 	parser.add_argument("--epochs", type=positiveInt, default=epochs, help="epochs (default: %d)" % epochs)
 	parser.add_argument("--batch-size", type=positiveInt, default=batchSize, help="batch size (default: %d)" % batchSize)
 	parser.add_argument("--seed", type=nonNegativeInt, default=0, help="seed for weights and shuffling (default: 0)")
@@ -122,21 +216,6 @@ def _int(text):
 		return int(text)
 	except ValueError:
 		raise argparse.ArgumentTypeError("expected an integer, got %r" % text) from None
-
-
-def buildParser():
-	from framework.Cli import Compare, Export, Predict, Train, Trajectory
-
-	parser = Parser(prog="framework", description="Train and compare nets and optimizers with the framework.")
-	sub = parser.add_subparsers(dest="command", metavar="{train,compare,trajectory,predict,export}")
-	sub.required = True
-
-	Train.addParser(sub)
-	Compare.addParser(sub)
-	Trajectory.addParser(sub)
-	Predict.addParser(sub)
-	Export.addParser(sub)
-	return parser
 
 
 def applyThreads(args):

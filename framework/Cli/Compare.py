@@ -3,8 +3,8 @@ import csv
 import os
 
 from framework.Cli import Args, Plot
-from framework.Cli.CliError import CliError
-from framework.Cli.Data import loadData
+from framework.Cli.Data import batchText, loadData
+from framework.Cli.DivergedError import DivergedError
 from framework.Cli.Train import Run, announceCompiles
 
 DEFAULT_OPTIMIZERS = ("SGD", "MomentumSGD", "Adam", "RMSProp", "RMSPropGraves", "Rprop")
@@ -21,59 +21,51 @@ def addParser(sub):
 		help="comma-separated optimizer names (default: %s)" % ",".join(DEFAULT_OPTIMIZERS))
 	parser.add_argument("--opt", action="append", metavar="NAME.KEY=VALUE",
 		help="hyperparameter of one optimizer, repeatable (e.g. --opt Adam.learnRate=3e-3 --opt Rprop.variant=iRprop+)")
-	parser.add_argument("--schedule", choices=Args.SCHEDULES, default="none", help=Args.SCHEDULE_HELP + " (default: none)")
+	parser.add_argument("--schedule", type=Args.choice(Args.SCHEDULES), default="none", metavar=Args.SCHEDULE_METAVAR, help=Args.SCHEDULE_HELP + " (default: none)")
 	parser.set_defaults(run=run)
 
 
-def splitOpts(pairs, names):
-	"""['Adam.learnRate=3e-3', ...] -> {"Adam": {"learnRate": 0.003}}."""
-	perOptimizer = {name: [] for name in names}
-	for pair in pairs or []:
-		target, dot, rest = pair.partition(".")
-		if not dot or target not in perOptimizer:
-			raise CliError("--opt in compare expects NAME.KEY=VALUE with NAME one of %s, got %r" % (", ".join(names), pair))
-		perOptimizer[target].append(rest)
-	return {name: Args.parseOpts(items, "--opt") for name, items in perOptimizer.items()}
-
-
 def run(args):
-	names = [name.strip() for name in args.optimizers.split(",") if name.strip()]
-	if not names:
-		raise CliError("--optimizers needs at least one name")
-	known = Args.optimizerClasses()
-	unknown = [name for name in names if name not in known]
-	if unknown:
-		raise CliError("unknown optimizer %s; choose from %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(known))))
-	opts = splitOpts(args.opt, names)
+	names = Args.nameList(args.optimizers, "optimizer", Args.optimizerClasses())
+	opts = Args.splitOpts(args.opt, names)
+	Args.prepareOut(args.out)
 	announceCompiles()
 	Args.applyThreads(args)
 
 	data = loadData(args)
-	os.makedirs(args.out, exist_ok=True)
-	print("comparing %s on %s (%s, %d epochs, batch %d, seed %d)" % (
-		", ".join(names), args.dataset, args.net, args.epochs, args.batch_size, args.seed
+	print("comparing %s on %s (%s, %s, %s, seed %d)" % (
+		", ".join(names), args.dataset, args.net, Args.plural(args.epochs, "epoch"), batchText(args), args.seed
 	))
 
-	results, rows = {}, []
+	results, rows, failures = {}, [], []
 	for name in names:
 		session = Run(args, name, opts[name], data=data)
-		for _ in range(args.epochs):
-			session.epoch()
+		divergedAt = None
+		try:
+			for _ in range(args.epochs):
+				session.epoch()
+		except DivergedError as e:
+			# One optimizer blowing up is a result worth showing beside the others, not a reason to stop them
+			divergedAt = len(session.history) + 1
+			failures.append("%s: %s" % (name, e))
+			print("  %-14s stopped: %s" % (name, e), flush=True)
 
-		final = session.history[-1]
-		seconds = sum(row["seconds"] for row in session.history)
+		final = session.history[-1] if session.history else dict.fromkeys(("train_loss", "test_loss", "test_acc"), float("nan"))
 		results[name] = session.history
 		rows.append({
 			"optimizer": name, "learn_rate": session.optimizer.learnRate, "train_loss": final["train_loss"],
-			"test_loss": final["test_loss"], "test_acc": final["test_acc"], "seconds": seconds
+			"test_loss": final["test_loss"], "test_acc": final["test_acc"],
+			"seconds": sum(row["seconds"] for row in session.history), "diverged_at": divergedAt or ""
 		})
-		print("  %-14s done: test acc %.2f%%" % (name, 100 * final["test_acc"]), flush=True)
+		if divergedAt is None:
+			print("  %-14s done: test acc %.2f%%" % (name, 100 * final["test_acc"]), flush=True)
 
 	print()
 	print("%-14s %10s %12s %11s %10s %9s" % ("optimizer", "learnRate", "train loss", "test loss", "test acc", "time, s"))
 	for row in rows:
-		print("%-14s %10.3g %12.4f %11.4f %9.2f%% %9.2f" % (
-			row["optimizer"], row["learn_rate"], row["train_loss"], row["test_loss"], 100 * row["test_acc"], row["seconds"]
+		print("%-14s %10.3g %12.4f %11.4f %9.2f%% %9.2f%s" % (
+			row["optimizer"], row["learn_rate"], row["train_loss"], row["test_loss"], 100 * row["test_acc"], row["seconds"],
+			"  (diverged at epoch %d; last finite epoch shown)" % row["diverged_at"] if row["diverged_at"] else ""
 		))
 
 	with open(os.path.join(args.out, TABLE), "w", newline="") as f:
@@ -82,5 +74,7 @@ def run(args):
 		writer.writerows(rows)
 	Plot.plotComparison(results, os.path.join(args.out, PLOT), "%s on %s: training loss" % (args.net, args.dataset))
 	print("wrote %s, %s in %s" % (TABLE, PLOT, args.out))
+	if failures:
+		raise DivergedError("; ".join(failures))
 	return 0
 

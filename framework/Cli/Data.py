@@ -21,4 +21,14 @@ def loadData(args):
 
 	if args.subset is not None:
 		xTrain, yTrain = xTrain[:args.subset], yTrain[:args.subset]
+
+	# A batch larger than the data is the full batch: clamping it here, before anything is allocated, keeps
+	# `--batch-size 10000000000` from asking the device for terabytes
+	args.fullBatch = args.batch_size >= xTrain.shape[0]
+	args.batch_size = min(args.batch_size, xTrain.shape[0])
 	return xTrain, yTrain, xTest, yTest, xTrain.shape[1:]
+
+
+def batchText(args):
+	"""'batch 32', or 'batch 1437 (the full batch)' for a header line."""
+	return "batch %d%s" % (args.batch_size, " (the full batch)" if getattr(args, "fullBatch", False) else "")

@@ -3,7 +3,7 @@ import numpy as np
 
 
 class TestFunction:
-	"""A named f(x1, x2) with its gradient, a start point, the minimum and the plotted window."""
+	"""A named f(x1, x2) with its formula (matplotlib mathtext, the plot title), gradient, start point, minimum and plotted window."""
 
 	def __init__(self, name, title, value, grad, start, minimum, xlim, ylim, steps, learnRates):
 		self.name, self.title = name, title
@@ -43,18 +43,18 @@ def _bealeGrad(x, y):
 
 FUNCTIONS = {
 	"quadratic": TestFunction(
-		"quadratic", "0.1 x1^2 + 2 x2^2", _quadratic, _quadraticGrad, (-5.0, -2.0), (0.0, 0.0), (-5.5, 1.5), (-2.5, 2.5), 50,
+		"quadratic", "$f = 0.1\\,x_1^2 + 2\\,x_2^2$", _quadratic, _quadraticGrad, (-5.0, -2.0), (0.0, 0.0), (-5.5, 1.5), (-2.5, 2.5), 50,
 		{"SGD": 0.4, "MomentumSGD": 0.04, "NesterovSGD": 0.04, "Adam": 0.5, "AdaGrad": 1.0, "AdaDelta": 10.0,
 			"RMSProp": 0.1, "RMSPropGraves": 0.05, "Rprop": 0.1, "SMORMS3": 0.3}
 	),
 	"rosenbrock": TestFunction(
-		"rosenbrock", "Rosenbrock (1 - x1)^2 + 100 (x2 - x1^2)^2", _rosenbrock, _rosenbrockGrad, (-1.5, 2.0), (1.0, 1.0),
+		"rosenbrock", "$f = (1 - x_1)^2 + 100\\,(x_2 - x_1^2)^2$", _rosenbrock, _rosenbrockGrad, (-1.5, 2.0), (1.0, 1.0),
 		(-2.0, 2.0), (-1.0, 3.0), 500,
 		{"SGD": 1e-3, "MomentumSGD": 3e-4, "NesterovSGD": 3e-4, "Adam": 0.05, "AdaGrad": 0.5, "AdaDelta": 10.0,
 			"RMSProp": 0.01, "RMSPropGraves": 0.003, "Rprop": 0.01, "SMORMS3": 0.02}
 	),
 	"beale": TestFunction(
-		"beale", "Beale", _beale, _bealeGrad, (1.0, 1.5), (3.0, 0.5), (-1.0, 4.5), (-1.5, 2.0), 500,
+		"beale", "$f = (1.5 - x_1 + x_1 x_2)^2 + (2.25 - x_1 + x_1 x_2^2)^2 + (2.625 - x_1 + x_1 x_2^3)^2$", _beale, _bealeGrad, (1.0, 1.5), (3.0, 0.5), (-1.0, 4.5), (-1.5, 2.0), 500,
 		{"SGD": 0.01, "MomentumSGD": 0.002, "NesterovSGD": 0.002, "Adam": 0.05, "AdaGrad": 0.5, "AdaDelta": 10.0,
 			"RMSProp": 0.01, "RMSPropGraves": 0.005, "Rprop": 0.01, "SMORMS3": 0.05}
 	),

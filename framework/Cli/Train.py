@@ -2,13 +2,19 @@
 import csv
 import inspect
 import json
+import math
 import os
+
+import numpy as np
 
 from framework import Config
 from framework.Backend import Compilation
 from framework.Cli import Args, Plot
 from framework.Cli.CliError import CliError
-from framework.Cli.Data import loadData
+from framework.Cli.Data import batchText, loadData
+from framework.Cli.DivergedError import DivergedError
+from framework.Cost import CrossEntropy
+from framework.Handlers import Trainer, Validator, loadCheckpoint, readCheckpointInfo, saveCheckpoint
 from framework.Models.Nets import MLP_HIDDEN, buildNet
 
 DEFAULT_OPTIMIZER = "RMSProp"
@@ -29,7 +35,7 @@ def addParser(sub):
 		help="optimizer class from framework.Optimizers (default: %s)" % DEFAULT_OPTIMIZER)
 	parser.add_argument("--opt", action="append", metavar="KEY=VALUE",
 		help="optimizer hyperparameter, repeatable (e.g. --opt learnRate=1e-3 --opt variant=iRprop+)")
-	parser.add_argument("--schedule", choices=Args.SCHEDULES, default=DEFAULT_SCHEDULE,
+	parser.add_argument("--schedule", type=Args.choice(Args.SCHEDULES), default=DEFAULT_SCHEDULE, metavar=Args.SCHEDULE_METAVAR,
 		help=Args.SCHEDULE_HELP + " (default: %s)" % DEFAULT_SCHEDULE)
 	parser.add_argument("--resume", action="store_true",
 		help="continue from --out/checkpoint.h5 up to --epochs, with the options of the first run (the schedule is stretched to --epochs)")
@@ -40,9 +46,6 @@ class Run:
 	"""One training run: data, net, optimizer, schedule and the handlers, built from parsed arguments."""
 
 	def __init__(self, args, optimizerName, opts, data=None):
-		from framework.Cost import CrossEntropy
-		from framework.Handlers import Trainer, Validator
-
 		self.xTrain, self.yTrain, self.xTest, self.yTest, inshape = data if data is not None else loadData(args)
 
 		# Reseeding before building makes every run of the same seed start from the same weights and shuffles
@@ -67,16 +70,29 @@ class Run:
 
 
 	def epoch(self):
-		"""Trains one epoch, validates on the test set, appends and returns the history row."""
+		"""Trains one epoch, validates on the test set, appends and returns the history row.
+
+		A non-finite training loss or weight is a DivergedError naming the epoch; that epoch joins no history."""
 		learnRate = self.optimizer.learnRate
 		compiling = Compilation.compileSeconds()
 		self.trainer.trainFromHost(self.xTrain, self.yTrain)
 		compiling = Compilation.compileSeconds() - compiling  # first-run kernel compiles are not training time
 		record = self.trainer.history[-1]
+		epoch = len(self.history) + 1
+		if not math.isfinite(record["loss"]):
+			raise DivergedError("non-finite training loss at epoch %d (%s at learnRate %g); try a smaller learnRate" % (
+				epoch, record["loss"], learnRate
+			))
+		# The last batch can break the weights after a finite epoch loss: a checkpoint must never hold them
+		broken = [names[0] for var, names in self.net.getVarTable().items() if not np.all(np.isfinite(var.data.get()))]
+		if broken:
+			raise DivergedError("non-finite training loss at epoch %d (weights %s non-finite at learnRate %g); try a smaller learnRate" % (
+				epoch, ", ".join(broken), learnRate
+			))
 		testLoss, testErr = self.validator.validateFromHost(self.xTest, self.yTest)
 
 		row = {
-			"epoch": len(self.history) + 1, "train_loss": record["loss"], "train_acc": 1.0 - record["metric"],
+			"epoch": epoch, "train_loss": record["loss"], "train_acc": 1.0 - record["metric"],
 			"test_loss": testLoss, "test_acc": 1.0 - testErr, "learn_rate": learnRate,
 			"seconds": max(record["seconds"] - compiling, 0.0)
 		}
@@ -90,11 +106,10 @@ def announceCompiles():
 
 
 def run(args):
-	from framework.Handlers import saveCheckpoint
-
 	announceCompiles()
 	Args.applyThreads(args)
 	opts = Args.parseOpts(args.opt)
+	Args.prepareOut(args.out)
 	checkpoint = os.path.join(args.out, CHECKPOINT)
 	if args.resume:
 		if not os.path.exists(checkpoint):
@@ -102,32 +117,32 @@ def run(args):
 		checkSameOptions(checkpoint, args, opts)
 
 	session = Run(args, args.optimizer, opts)
-	os.makedirs(args.out, exist_ok=True)
 	meta = {"architecture": session.architecture, "options": runOptions(args, opts)}
 
 	if args.resume:
 		session.trainer.epoch = resume(checkpoint, session, args)
 		print("resumed from %s at epoch %d" % (checkpoint, session.trainer.epoch))
 
-	print("training %s (%d parameters) on %s (%d train / %d test) with %s, %s schedule, %d epochs, batch %d" % (
-		args.net, session.net.numOfParams(), args.dataset, session.xTrain.shape[0], session.xTest.shape[0],
-		describe(session.optimizer), args.schedule, args.epochs, args.batch_size
-	))
+	print(header(args, session))
 
-	while len(session.history) < args.epochs:
-		row = session.epoch()
-		saveCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, row["epoch"], session.history, meta)
-		print("epoch %3d  loss %.4f  train acc %6.2f%%  test loss %.4f  test acc %6.2f%%  %.2fs" % (
-			row["epoch"], row["train_loss"], 100 * row["train_acc"], row["test_loss"], 100 * row["test_acc"], row["seconds"]
-		))
+	try:
+		while len(session.history) < args.epochs:
+			row = session.epoch()
+			saveCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, row["epoch"], session.history, meta)
+			print("epoch %3d  loss %.4f  train acc %6.2f%%  test loss %.4f  test acc %6.2f%%  %.2fs" % (
+				row["epoch"], row["train_loss"], 100 * row["train_acc"], row["test_loss"], 100 * row["test_acc"], row["seconds"]
+			), flush=True)
+	except (KeyboardInterrupt, DivergedError):
+		# What finished is still worth a look: the epochs so far, as a finished run would write them
+		writeOutputs(args, session.history)
+		raise
 
-	writeHistory(os.path.join(args.out, HISTORY), session.history)
-	Plot.plotTraining(session.history, os.path.join(args.out, PLOT), "%s on %s, %s" % (args.net, args.dataset, args.optimizer))
+	writeOutputs(args, session.history)
 
 	final = session.history[-1]
 	total = sum(row["seconds"] for row in session.history)
-	print("test accuracy: %.2f%% after %d epoch%s (%.1fs training, %.3fs per epoch)" % (
-		100 * final["test_acc"], final["epoch"], "s" * (final["epoch"] != 1), total, total / len(session.history)
+	print("test accuracy: %.2f%% after %s (%.1fs training, %.3fs per epoch)" % (
+		100 * final["test_acc"], Args.plural(final["epoch"], "epoch"), total, total / len(session.history)
 	))
 	print("wrote %s, %s, %s in %s" % (CHECKPOINT, HISTORY, PLOT, args.out))
 	return 0
@@ -165,8 +180,6 @@ def showOption(key, value):
 
 def checkSameOptions(checkpoint, args, opts):
 	"""Refuses a --resume whose options differ from those the checkpoint was trained with (--epochs may change)."""
-	from framework.Handlers import readCheckpointInfo
-
 	saved = ((readCheckpointInfo(checkpoint)["meta"] or {}).get("options"))
 	if not isinstance(saved, dict):
 		return  # written before checkpoints recorded their options: loadCheckpoint's own checks still apply
@@ -187,8 +200,6 @@ def resume(checkpoint, session, args):
 	CosineAnnealingLR(T_max=new, last_epoch=done - 1) would get. The file's schedule is therefore loaded into one
 	built for the epochs it was saved with, and only its counter carries over.
 	"""
-	from framework.Handlers import loadCheckpoint, readCheckpointInfo
-
 	saved = (readCheckpointInfo(checkpoint)["meta"] or {}).get("options") or {}
 	schedule = session.schedule
 	if schedule is not None and saved.get("epochs", args.epochs) != args.epochs:
@@ -206,6 +217,14 @@ def resume(checkpoint, session, args):
 	return epoch
 
 
+def header(args, session):
+	"""The line a run starts with: net, data, optimizer, schedule, epochs, batch (the docs check their copy of it)."""
+	return "training %s (%d parameters) on %s (%d train / %d test) with %s, %s, %s, %s" % (
+		args.net, session.net.numOfParams(), args.dataset, session.xTrain.shape[0], session.xTest.shape[0],
+		describe(session.optimizer), Args.scheduleText(args.schedule), Args.plural(args.epochs, "epoch"), batchText(args)
+	)
+
+
 def describe(optimizer):
 	"""Class name with the hyperparameters that differ from the class defaults (learnRate always)."""
 	defaults = {name: p.default for name, p in inspect.signature(type(optimizer).__init__).parameters.items()}
@@ -214,6 +233,13 @@ def describe(optimizer):
 		if name == "learnRate" or defaults.get(name, inspect.Parameter.empty) != value
 	]
 	return "%s(%s)" % (type(optimizer).__name__, ", ".join(shown))
+
+
+def writeOutputs(args, history):
+	"""history.csv and training.png of the epochs in `history` (nothing when there are none)."""
+	if history:
+		writeHistory(os.path.join(args.out, HISTORY), history)
+		Plot.plotTraining(history, os.path.join(args.out, PLOT), "%s on %s, %s" % (args.net, args.dataset, args.optimizer))
 
 
 def writeHistory(path, history):

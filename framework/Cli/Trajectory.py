@@ -8,7 +8,6 @@ import os
 import numpy as np
 
 from framework.Cli import Args, Plot
-from framework.Cli.CliError import CliError
 from framework.Cli.Functions import FUNCTIONS
 from framework.Variable import Variable
 
@@ -49,19 +48,10 @@ def optimizePath(fn, optimizer, steps):
 
 
 def run(args):
-	from framework.Cli.Compare import splitOpts
-
-	functions = [name.strip() for name in args.functions.split(",") if name.strip()]
-	unknown = [name for name in functions if name not in FUNCTIONS]
-	if unknown or not functions:
-		raise CliError("unknown test function %s; choose from %s" % (", ".join(map(repr, unknown)), ", ".join(FUNCTIONS)))
-
-	names = [name.strip() for name in args.optimizers.split(",") if name.strip()]
-	known = Args.optimizerClasses()
-	unknown = [name for name in names if name not in known]
-	if unknown or not names:
-		raise CliError("unknown optimizer %s; choose from %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(known))))
-	opts = splitOpts(args.opt, names)
+	functions = Args.nameList(args.functions, "test function", FUNCTIONS)
+	names = Args.nameList(args.optimizers, "optimizer", Args.optimizerClasses())
+	opts = Args.splitOpts(args.opt, names)
+	Args.prepareOut(args.out)
 
 	panels = []
 	print("%-12s %-14s %9s %7s %14s" % ("function", "optimizer", "learnRate", "steps", "final f(x)"))
@@ -76,7 +66,6 @@ def run(args):
 			print("%-12s %-14s %9.3g %7d %14.6g" % (fname, name, optimizer.learnRate, len(path) - 1, fn.value(*path[-1])))
 		panels.append((fn, paths))
 
-	os.makedirs(args.out, exist_ok=True)
 	Plot.plotTrajectories(panels, os.path.join(args.out, PLOT))
 	print("wrote %s in %s" % (PLOT, args.out))
 	return 0

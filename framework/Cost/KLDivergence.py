@@ -20,7 +20,7 @@ klGrad = ElementwiseKernel("T *grad, const T *target, T scale", "grad[i] = -scal
 class KLDivergence(Cost):
 	"""KLDivergence(reduction="mean"): l = t (log t - x), x = log-probabilities, t = probabilities (0 log 0 = 0).
 
-	reduction="mean": L = mean(l) over every element, torch.nn.KLDivLoss(reduction="mean") (DESIGN section 4);
+	reduction="mean": L = mean(l) over every element, torch.nn.KLDivLoss(reduction="mean");
 	reduction="batchmean": L = sum(l) / batch, torch's reduction="batchmean", the true KL divergence per sample.
 	"""
 

@@ -31,6 +31,7 @@ class RMSPropGraves(Optimizer):
 
 	n = a n + (1-a) g^2; m = a m + (1-a) g; delta = mu delta - lr g / sqrt(n - m^2 + eps); theta += delta
 	(Graves, arXiv:1308.0850, eqs. 38-41; n - m^2 clamped at 0; mu = momRate x var.momRate).
+	Some write-ups print the denominator as m - v^2 with the two averages swapped; that is a typo:
 	n is the average of g^2 and m the average of g, as in the paper, Chainer and nnabla.
 	"""
 	learnRate = Hyperparameter(1e-4, low=0.0, doc="The step size.")
