@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from framework import Files
+from framework import Files, Modules
 from framework.Containers.Graph import Graph
 from framework.Containers.Parallel import Parallel
 from framework.Containers.Sequential import Sequential
@@ -16,7 +16,9 @@ from framework.Modules.Module import Module
 OPSET = 17  # the oldest opset with every operator used here in its current form (Split's sizes as an input: 13)
 IR_VERSION = 8  # the IR that opset 17 shipped with: runtimes from 2022 on read the file
 BATCH = "batch"  # the name of the dynamic first axis of every input
+TIME = "time"  # and of the time axis of the (time, batch, features) input of a recurrent layer
 INSTALL = 'pip install -e ".[onnx]"'
+RECURRENT = getattr(Modules, "RNN", None)  # the recurrent layer, where framework.Modules has it
 
 
 def exportOnnx(net, path, inputShapes):
@@ -33,10 +35,10 @@ def exportOnnx(net, path, inputShapes):
 	shapes = checkShapes(inputShapes)
 
 	graph = OnnxGraph(onnx, net)
-	indices = takesIndices(net, len(shapes))
+	readers = firstReaders(net, len(shapes))
 	inputs = [
-		Tensor("input" if len(shapes) == 1 else "input%d" % k, shape, np.int32 if indices[k] else np.float32)
-		for k, shape in enumerate(shapes)
+		Tensor("input" if len(shapes) == 1 else "input%d" % k, shape, np.int32 if type(reader) is Embedder else np.float32)
+		for k, (shape, reader) in enumerate(zip(shapes, readers))
 	]
 	graph.taken.update(x.name for x in inputs)
 
@@ -58,7 +60,8 @@ def exportOnnx(net, path, inputShapes):
 	model = onnx.helper.make_model(
 		onnx.helper.make_graph(
 			graph.nodes, type(net).__name__,
-			[onnx.helper.make_tensor_value_info(x.name, elemType[np.dtype(x.dtype)], [BATCH] + list(x.shape[1:])) for x in inputs],
+			[onnx.helper.make_tensor_value_info(x.name, elemType[np.dtype(x.dtype)], dynamicShape(x.shape, reader))
+				for x, reader in zip(inputs, readers)],
 			[onnx.helper.make_tensor_value_info(name, elemType[np.dtype(out.dtype)], None) for out, name in zip(outputs, names)],
 			graph.initializers
 		),
@@ -101,19 +104,26 @@ def walk(module):
 		yield from walk(child)
 
 
-def takesIndices(net, count):
-	"""Per net input: whether it is int32 indices, i.e. the module first reading it is an Embedder."""
+def firstReaders(net, count):
+	"""Per net input: the layer that reads it first (None where that cannot be told)."""
 	def first(module):
 		if isinstance(module, Sequential):
-			return first(next(iter(module.modules.values()))) if len(module) else [False]
+			return first(next(iter(module.modules.values()))) if len(module) else [None]
 		if isinstance(module, Parallel):
 			return [first(child)[0] for child in module.modules.values()]
 		if isinstance(module, Graph):
 			return [first(node.module)[0] for node in module.inputs]
-		return [type(module) is Embedder]
+		return [module]
 
 	found = first(net)
-	return found if len(found) == count else [False] * count
+	return found if len(found) == count else [None] * count
+
+
+def dynamicShape(shape, reader):
+	"""The input's ONNX shape: the batch axis free; a recurrent layer reads (time, batch, ...), both free."""
+	if RECURRENT is not None and type(reader) is RECURRENT and len(shape) == 3:
+		return [TIME, BATCH, shape[2]]
+	return [BATCH] + list(shape[1:])
 
 
 def flatten(value):

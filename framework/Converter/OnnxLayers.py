@@ -8,6 +8,7 @@ import numpy as np
 
 from framework import Modules
 from framework.Converter.OnnxGraph import Tensor
+from framework.Converter.OnnxRecurrent import rnn, swapAxes
 
 
 def outputOf(graph, module, x, path, opType, inputs, **attributes):
@@ -179,3 +180,9 @@ LAYERS = {
 	Modules.Concat: (concat, True),
 	Modules.Add: (add, True),
 }
+
+# The recurrent layer and SwapAxes, where framework.Modules has them
+if hasattr(Modules, "RNN"):
+	LAYERS[Modules.RNN] = (rnn, False)
+if hasattr(Modules, "SwapAxes"):
+	LAYERS[Modules.SwapAxes] = (swapAxes, False)
