@@ -3,6 +3,10 @@ import os
 
 from framework.Cli.CliError import CliError
 from framework.Cli.Predict import DEFAULT_CHECKPOINT
+from framework.Converter import exportOnnx
+from framework.Converter.Onnx import INSTALL, importOnnx
+from framework.Handlers import readCheckpointInfo
+from framework.Models import loadNet
 
 
 def addParser(sub):
@@ -16,11 +20,6 @@ def addParser(sub):
 
 
 def run(args):
-	from framework.Converter import exportOnnx
-	from framework.Converter.Onnx import INSTALL, importOnnx
-	from framework.Handlers import readCheckpointInfo
-	from framework.Models import loadNet
-
 	if not args.onnx.endswith(".onnx"):
 		raise CliError("--onnx: expected a file name ending in .onnx, got %r" % args.onnx)
 	if not os.path.isfile(args.checkpoint):

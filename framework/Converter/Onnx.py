@@ -25,7 +25,8 @@ def exportOnnx(net, path, inputShapes):
 	"""Writes `net` to `path` as an ONNX model (opset 17, float32, dynamic batch axis), atomically.
 
 	inputShapes: one shape per net input, batch first, e.g. [(1, 64)] (a single shape may be given bare); every
-	axis but the batch is fixed in the file. Returns the onnx.ModelProto written.
+	axis but the batch (and the time axis of a recurrent layer's (time, batch, features) input) is fixed in the
+	file. Returns the onnx.ModelProto written.
 	"""
 	onnx = importOnnx()
 	if not isinstance(net, Module):
