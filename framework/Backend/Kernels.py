@@ -16,6 +16,7 @@ every kernel the program can run; a kernel with options declares each variant
 at import (as RMSProp's and Rprop's tables do) rather than on first use.
 """
 import numbers
+import sys
 from collections import namedtuple
 
 import numpy as np
@@ -59,7 +60,18 @@ class _Kernel:
 			raise ValueError("kernel %s: needs at least one array argument" % name)
 
 		self.instances = {}
+		self.checkDeclaration()
+
+		# The module that declared the kernel (the first caller outside this file), for checks over every kernel.
+		frame = sys._getframe(1)
+		while frame.f_globals.get("__name__") == __name__:
+			frame = frame.f_back
+		self.module = frame.f_globals.get("__name__")
 		_declared.append(self)
+
+
+	def checkDeclaration(self):
+		"""Further checks of one kind of kernel, before it is registered."""
 
 
 	def dtypes(self):
@@ -88,8 +100,16 @@ class _Kernel:
 		return plan
 
 
+	def build(self, backend, dtype):
+		"""The instance for dtype (None for a non-generic kernel) built by backend, an implementation package.
+
+		At run time backend is impl(); the CUDA compile check passes framework.Backend.Cuda on a machine without a GPU.
+		"""
+		return self.instantiate(backend, resolveArgs(self.args, dtype), dtype)
+
+
 	def plan(self, backend, dtype):
-		"""Builds the instance for dtype with backend (an implementation package) and the checks of its calls."""
+		"""Builds the instance for dtype with backend and works out the checks of its calls."""
 		args = resolveArgs(self.args, dtype)
 		arrays, integers, floats = [], [], []
 		for k, arg in enumerate(args):
@@ -102,7 +122,7 @@ class _Kernel:
 				floats.append((k, arg.name, arg.dtype))
 
 		indexed = indexedByI(args, *self.sources())
-		return _Plan(self.instantiate(backend, args, dtype), tuple(arrays), tuple(integers), tuple(floats), indexed)
+		return _Plan(self.build(backend, dtype), tuple(arrays), tuple(integers), tuple(floats), indexed)
 
 
 	def validate(self, plan, values, range):
@@ -206,13 +226,16 @@ class ReductionKernel(_Kernel):
 
 	def __init__(self, dtype_out, neutral, reduce_expr, map_expr, arguments, name="reduce_kernel", preamble=""):
 		self.neutral, self.reduceExpr, self.mapExpr = str(neutral), reduce_expr, map_expr
-		super().__init__(arguments, name, preamble, REDUCTION_RESERVED)
 		self.dtypeOut = "T" if isinstance(dtype_out, str) and dtype_out == "T" else np.dtype(dtype_out)
+		super().__init__(arguments, name, preamble, REDUCTION_RESERVED)
+
+
+	def checkDeclaration(self):
 		if isinstance(self.dtypeOut, str) and not self.generic:
-			raise ValueError("kernel %s: dtype_out 'T' needs a generic (T) argument list" % name)
+			raise ValueError("kernel %s: dtype_out 'T' needs a generic (T) argument list" % self.name)
 
 		if not isinstance(self.dtypeOut, str) and self.dtypeOut not in CTYPES.values():
-			raise ValueError("kernel %s: unsupported dtype_out %s" % (name, dtype_out))
+			raise ValueError("kernel %s: unsupported dtype_out %s" % (self.name, self.dtypeOut))
 
 
 	def sources(self):

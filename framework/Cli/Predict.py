@@ -4,6 +4,8 @@ import os
 import numpy as np
 
 from framework.Cli.CliError import CliError
+from framework.Handlers import readCheckpointInfo
+from framework.Models import loadNet, predict
 
 DEFAULT_CHECKPOINT = os.path.join("out", "checkpoint.h5")
 
@@ -61,9 +63,6 @@ def writeClasses(path, classes):
 
 
 def run(args):
-	from framework.Handlers import readCheckpointInfo
-	from framework.Models import loadNet, predict
-
 	if args.batch_size < 1:
 		raise CliError("--batch-size must be a positive integer, got %d" % args.batch_size)
 	if not os.path.isfile(args.checkpoint):

@@ -162,9 +162,30 @@ class Container(Module):
 		raise NotImplementedError
 
 
+	# --- reading -------------------------------------------------------------------------------------------
+
 	def __repr__(self):
-		lines = ["%s:" % self.describe()]
+		"""The container's call (its name, if any) and one line per child, nested containers indented."""
+		lines = ["%s(%s" % (type(self).__name__, "name=%r," % self.name if self.name is not None else "")]
 		for name, module in self.modules.items():
-			lines += ["  " + line for line in ("%s: %r" % (name, module)).splitlines()]
-		return "\n".join(lines)
+			lines += ["  " + line for line in ("%s: %r%s" % (name, module, self.childNote(name))).splitlines()]
+		return "\n".join(lines + [")"])
+
+
+	def childNote(self, name):
+		"""Text after a child's line in repr (Graph: where its input comes from)."""
+		return ""
+
+
+	def summaryRows(self, name, shape, rows):
+		"""Appends the rows of every descendant layer (dotted names) and returns the container's output shape."""
+		prefix = name + "." if name else ""
+		for childName, module, inshape in self.childInputShapes(shape):
+			module.summaryRows(prefix + childName, inshape, rows)
+		return self.outShape(shape)
+
+
+	def childInputShapes(self, shape):
+		"""[(name, child, its input shape)] for the container's input shape; None for every child when shape is None."""
+		raise NotImplementedError
 

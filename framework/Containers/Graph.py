@@ -174,8 +174,38 @@ class Graph(Container):
 		return outs if self.outputsWereList else outs[0]
 
 
+	def propagateShapes(self, shape):
+		"""({node: input shape}, {node: output shape}) for the graph's input shape (a list of them with several inputs)."""
+		feed = dict(zip(self.inputs, list(shape) if len(self.inputs) > 1 else [shape]))
+		ins, outs = {}, {}
+		for node in self.order:
+			if node in feed:
+				ins[node] = tuple(feed[node])
+			else:
+				parents = [outs[parent] if index is None else outs[parent][index] for parent, index in node.parents]
+				ins[node] = parents[0] if len(parents) == 1 else parents
+			outs[node] = node.module.outShape(ins[node])
+		return ins, outs
+
+
 	def dataShapeFrom(self, shape):
-		raise self.moduleError("a graph's output shape is known after a forward pass (see .data)", NotImplementedError)
+		_, outs = self.propagateShapes(shape)
+		shapes = [outs[node] if index is None else outs[node][index] for node, index in self.outputs]
+		return shapes if self.outputsWereList else shapes[0]
+
+
+	def childInputShapes(self, shape):
+		ins = self.propagateShapes(shape)[0] if shape is not None else {}
+		return [(self.nodeNames[node], node.module, ins.get(node)) for node in self.order]
+
+
+	def childNote(self, name):
+		node = self.nodeByName(name)
+		if node in self.inputs:
+			return " <- input %d" % self.inputs.index(node)
+		return " <- " + ", ".join(
+			self.nodeNames[parent] + ("[%d]" % index if index is not None else "") for parent, index in node.parents
+		)
 
 
 	# --- backward ----------------------------------------------------------------------------------------

@@ -45,3 +45,8 @@ class Parallel(Container):
 
 	def dataShapeFrom(self, shapes):
 		return [module.dataShapeFrom(shape) for module, shape in zip(self.modules.values(), shapes)]
+
+
+	def childInputShapes(self, shapes):
+		shapes = shapes if shapes is not None else [None] * len(self.modules)
+		return [(name, module, shape) for (name, module), shape in zip(self.modules.items(), shapes)]

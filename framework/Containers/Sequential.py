@@ -87,3 +87,11 @@ class Sequential(Container):
 		for module in self.modules.values():
 			shape = module.dataShapeFrom(shape)
 		return shape
+
+
+	def childInputShapes(self, shape):
+		children = []
+		for name, module in self.modules.items():
+			children.append((name, module, shape))
+			shape = module.outShape(shape) if shape is not None else None
+		return children

@@ -202,8 +202,8 @@ class LabelCost(Cost):
 		and never reaches the int32 cast of staging (which would wrap 2**33 to 0)."""
 		if target.dtype.kind not in "iu":
 			raise self.costError("expected integer labels, got %s" % target.dtype, TypeError)
-		if pred.ndim != 2 or target.ndim != 1:
-			return  # the device checks name the shapes
+		if not gpuarray.isArray(pred) or pred.ndim != 2 or target.ndim != 1:
+			return  # the device checks (checkInput) name what is wrong with them
 		bad = np.flatnonzero((target < 0) | (target >= pred.shape[1]))
 		if bad.size > 0:
 			k = int(bad[0])

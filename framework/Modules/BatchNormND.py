@@ -45,16 +45,19 @@ evalInvStd = ElementwiseKernel(
 # xhat = (x - mean) * invstd, y = scale * xhat + bias; without affine, scale and bias are not read.
 normalise = ElementwiseKernel(
 	"T *y, T *xhat, const T *x, const T *mean, const T *invstd, const T *scale, const T *bias, "
-	"int affine, int C, int S",
+	"int affine, int C, int S, int items",
 	"""
-	long r = i;
-	int c = (int)(r % C);
-	T m = mean[c], k = invstd[c], a = affine ? scale[c] : (T)1, b = affine ? bias[c] : (T)0;
-	for (int s = 0; s < S; s++)
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
 	{
-		T h = (x[r * S + s] - m) * k;
-		xhat[r * S + s] = h;
-		y[r * S + s] = a * h + b;
+		long r = i;
+		int c = (int)(r % C);
+		T m = mean[c], k = invstd[c], a = affine ? scale[c] : (T)1, b = affine ? bias[c] : (T)0;
+		for (int s = 0; s < S; s++)
+		{
+			T h = (x[r * S + s] - m) * k;
+			xhat[r * S + s] = h;
+			y[r * S + s] = a * h + b;
+		}
 	}
 	""",
 	"batchNormNormalise"
@@ -77,13 +80,16 @@ rowGradSums = ElementwiseKernel(
 # evaluation (train = 0): dx = scale * invstd * g
 backwardRows = ElementwiseKernel(
 	"T *dx, const T *grad, const T *xhat, const T *invstd, const T *scale, const T *sumG, const T *sumGH, "
-	"int train, int affine, T invM, int C, int S",
+	"int train, int affine, T invM, int C, int S, int items",
 	"""
-	long r = i;
-	int c = (int)(r % C);
-	T k = affine ? scale[c] * invstd[c] : invstd[c];
-	T mg = train ? invM * sumG[c] : (T)0, mgh = train ? invM * sumGH[c] : (T)0;
-	for (int s = 0; s < S; s++) dx[r * S + s] = k * (grad[r * S + s] - mg - xhat[r * S + s] * mgh);
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
+	{
+		long r = i;
+		int c = (int)(r % C);
+		T k = affine ? scale[c] * invstd[c] : invstd[c];
+		T mg = train ? invM * sumG[c] : (T)0, mgh = train ? invM * sumGH[c] : (T)0;
+		for (int s = 0; s < S; s++) dx[r * S + s] = k * (grad[r * S + s] - mg - xhat[r * S + s] * mgh);
+	}
 	""",
 	"batchNormBackward"
 )
@@ -143,7 +149,9 @@ class BatchNormND(Module):
 
 		out, self.xhat = gpuarray.empty_like(data), gpuarray.empty_like(data)
 		scale, bias = self.params()
-		normalise(out, self.xhat, data, mean, self.invstd, scale, bias, int(self.affine), C, S, range=slice(0, N * C))
+		normalise(
+			out, self.xhat, data, mean, self.invstd, scale, bias, int(self.affine), C, S, N * C, range=slice(0, N * C)
+		)
 		return out
 
 
@@ -165,7 +173,7 @@ class BatchNormND(Module):
 		self.sums = None
 		backwardRows(
 			dx, grad, self.xhat, self.invstd, scale, sumG, sumGH, int(self.trained), int(self.affine), 1.0 / (N * S), C, S,
-			range=slice(0, N * C)
+			N * C, range=slice(0, N * C)
 		)
 		return dx
 

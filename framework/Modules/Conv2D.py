@@ -15,37 +15,40 @@ from framework.Variable import Variable
 # `nb` is the batch index.
 im2col = ElementwiseKernel(
 	"T *cols, const T *x, int N, int C, int H, int W, int KH, int KW, int OH, int OW, "
-	"int SH, int SW, int PH, int PW, int DH, int DW",
+	"int SH, int SW, int PH, int PW, int DH, int DW, int items",
 	"""
-	int blk = (int)i;
-	int nb = blk % N, row = blk / N;
-	int kj = row % KW, ki = (row / KW) % KH, c = row / (KW * KH);
-	int w0 = kj * DW - PW, h0 = ki * DH - PH;
-	long plane = ((long)nb * C + c) * H * W;
-	T *dst = cols + (long)blk * OH * OW;
-	if (w0 >= 0 && w0 + (OW - 1) * SW < W && h0 >= 0 && h0 + (OH - 1) * SH < H)
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
 	{
-		const T *src = x + plane + (long)h0 * W + w0;
-		for (int oh = 0; oh < OH; oh++, src += SH * W, dst += OW)
-			for (int ow = 0; ow < OW; ow++) dst[ow] = src[ow * SW];
-	}
-	else
-	{
-		int ows = w0 >= 0 ? 0 : (SW - 1 - w0) / SW, owe = W - w0 <= 0 ? 0 : (W - w0 + SW - 1) / SW;
-		owe = owe < OW ? owe : OW;
-		ows = ows < owe ? ows : owe;
-		for (int oh = 0; oh < OH; oh++, dst += OW)
+		int blk = (int)i;
+		int nb = blk % N, row = blk / N;
+		int kj = row % KW, ki = (row / KW) % KH, c = row / (KW * KH);
+		int w0 = kj * DW - PW, h0 = ki * DH - PH;
+		long plane = ((long)nb * C + c) * H * W;
+		T *dst = cols + (long)blk * OH * OW;
+		if (w0 >= 0 && w0 + (OW - 1) * SW < W && h0 >= 0 && h0 + (OH - 1) * SH < H)
 		{
-			int h = oh * SH + h0;
-			if (h < 0 || h >= H)
+			const T *src = x + plane + (long)h0 * W + w0;
+			for (int oh = 0; oh < OH; oh++, src += SH * W, dst += OW)
+				for (int ow = 0; ow < OW; ow++) dst[ow] = src[ow * SW];
+		}
+		else
+		{
+			int ows = w0 >= 0 ? 0 : (SW - 1 - w0) / SW, owe = W - w0 <= 0 ? 0 : (W - w0 + SW - 1) / SW;
+			owe = owe < OW ? owe : OW;
+			ows = ows < owe ? ows : owe;
+			for (int oh = 0; oh < OH; oh++, dst += OW)
 			{
-				for (int ow = 0; ow < OW; ow++) dst[ow] = (T)0;
-				continue;
+				int h = oh * SH + h0;
+				if (h < 0 || h >= H)
+				{
+					for (int ow = 0; ow < OW; ow++) dst[ow] = (T)0;
+					continue;
+				}
+				const T *src = x + plane + (long)h * W + w0;
+				for (int ow = 0; ow < ows; ow++) dst[ow] = (T)0;
+				for (int ow = ows; ow < owe; ow++) dst[ow] = src[ow * SW];
+				for (int ow = owe; ow < OW; ow++) dst[ow] = (T)0;
 			}
-			const T *src = x + plane + (long)h * W + w0;
-			for (int ow = 0; ow < ows; ow++) dst[ow] = (T)0;
-			for (int ow = ows; ow < owe; ow++) dst[ow] = src[ow * SW];
-			for (int ow = owe; ow < OW; ow++) dst[ow] = (T)0;
 		}
 	}
 	""",
@@ -56,35 +59,38 @@ im2col = ElementwiseKernel(
 # entries that read it; it alone writes its plane, so no atomics are needed.
 col2im = ElementwiseKernel(
 	"T *x, const T *cols, int N, int C, int H, int W, int KH, int KW, int OH, int OW, "
-	"int SH, int SW, int PH, int PW, int DH, int DW",
+	"int SH, int SW, int PH, int PW, int DH, int DW, int items",
 	"""
-	int pl = (int)i;
-	int nb = pl / C, c = pl % C;
-	T *plane = x + (long)pl * H * W;
-	for (int q = 0; q < H * W; q++) plane[q] = (T)0;
-	for (int ki = 0; ki < KH; ki++)
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
 	{
-		int h0 = ki * DH - PH;
-		int ohs = h0 >= 0 ? 0 : (SH - 1 - h0) / SH, ohe = H - h0 <= 0 ? 0 : (H - h0 + SH - 1) / SH;
-		ohe = ohe < OH ? ohe : OH;
-		for (int kj = 0; kj < KW; kj++)
+		int pl = (int)i;
+		int nb = pl / C, c = pl % C;
+		T *plane = x + (long)pl * H * W;
+		for (int q = 0; q < H * W; q++) plane[q] = (T)0;
+		for (int ki = 0; ki < KH; ki++)
 		{
-			int w0 = kj * DW - PW;
-			const T *src = cols + (((long)(c * KH + ki) * KW + kj) * N + nb) * OH * OW;
-			int ows = w0 >= 0 ? 0 : (SW - 1 - w0) / SW, owe = W - w0 <= 0 ? 0 : (W - w0 + SW - 1) / SW;
-			owe = owe < OW ? owe : OW;
-			if (ohs == 0 && ohe == OH && ows == 0 && owe == OW)
+			int h0 = ki * DH - PH;
+			int ohs = h0 >= 0 ? 0 : (SH - 1 - h0) / SH, ohe = H - h0 <= 0 ? 0 : (H - h0 + SH - 1) / SH;
+			ohe = ohe < OH ? ohe : OH;
+			for (int kj = 0; kj < KW; kj++)
 			{
-				T *dst = plane + (long)h0 * W + w0;
-				for (int oh = 0; oh < OH; oh++, dst += SH * W, src += OW)
-					for (int ow = 0; ow < OW; ow++) dst[ow * SW] += src[ow];
-				continue;
-			}
-			for (int oh = ohs; oh < ohe; oh++)
-			{
-				T *dst = plane + (long)(oh * SH + h0) * W + w0;
-				const T *srow = src + oh * OW;
-				for (int ow = ows; ow < owe; ow++) dst[ow * SW] += srow[ow];
+				int w0 = kj * DW - PW;
+				const T *src = cols + (((long)(c * KH + ki) * KW + kj) * N + nb) * OH * OW;
+				int ows = w0 >= 0 ? 0 : (SW - 1 - w0) / SW, owe = W - w0 <= 0 ? 0 : (W - w0 + SW - 1) / SW;
+				owe = owe < OW ? owe : OW;
+				if (ohs == 0 && ohe == OH && ows == 0 && owe == OW)
+				{
+					T *dst = plane + (long)h0 * W + w0;
+					for (int oh = 0; oh < OH; oh++, dst += SH * W, src += OW)
+						for (int ow = 0; ow < OW; ow++) dst[ow * SW] += src[ow];
+					continue;
+				}
+				for (int oh = ohs; oh < ohe; oh++)
+				{
+					T *dst = plane + (long)(oh * SH + h0) * W + w0;
+					const T *srow = src + oh * OW;
+					for (int ow = ows; ow < owe; ow++) dst[ow * SW] += srow[ow];
+				}
 			}
 		}
 	}
@@ -95,36 +101,45 @@ col2im = ElementwiseKernel(
 # gemm leaves (OC, N, S = OH*OW); the layer's output is (N, OC, S). One work item per (n, oc) run of S,
 # run over range(N*OC).
 toNchwBias = ElementwiseKernel(
-	"T *out, const T *tmp, const T *b, int N, int OC, int S",
+	"T *out, const T *tmp, const T *b, int N, int OC, int S, int items",
 	"""
-	long r = i;
-	int oc = (int)(r % OC), nb = (int)(r / OC);
-	const T *src = tmp + ((long)oc * N + nb) * S;
-	T bias = b[oc];
-	for (int q = 0; q < S; q++) out[r * S + q] = src[q] + bias;
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
+	{
+		long r = i;
+		int oc = (int)(r % OC), nb = (int)(r / OC);
+		const T *src = tmp + ((long)oc * N + nb) * S;
+		T bias = b[oc];
+		for (int q = 0; q < S; q++) out[r * S + q] = src[q] + bias;
+	}
 	""",
 	"conv2dToNchwBias"
 )
 
 toNchw = ElementwiseKernel(
-	"T *out, const T *tmp, int N, int OC, int S",
+	"T *out, const T *tmp, int N, int OC, int S, int items",
 	"""
-	long r = i;
-	int oc = (int)(r % OC), nb = (int)(r / OC);
-	const T *src = tmp + ((long)oc * N + nb) * S;
-	for (int q = 0; q < S; q++) out[r * S + q] = src[q];
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
+	{
+		long r = i;
+		int oc = (int)(r % OC), nb = (int)(r / OC);
+		const T *src = tmp + ((long)oc * N + nb) * S;
+		for (int q = 0; q < S; q++) out[r * S + q] = src[q];
+	}
 	""",
 	"conv2dToNchw"
 )
 
 # (N, OC, S) -> (OC, N, S), one work item per (oc, n) run, over range(OC*N)
 fromNchw = ElementwiseKernel(
-	"T *tmp, const T *grad, int N, int OC, int S",
+	"T *tmp, const T *grad, int N, int OC, int S, int items",
 	"""
-	long r = i;
-	int nb = (int)(r % N), oc = (int)(r / N);
-	const T *src = grad + ((long)nb * OC + oc) * S;
-	for (int q = 0; q < S; q++) tmp[r * S + q] = src[q];
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
+	{
+		long r = i;
+		int nb = (int)(r % N), oc = (int)(r / N);
+		const T *src = grad + ((long)nb * OC + oc) * S;
+		for (int q = 0; q < S; q++) tmp[r * S + q] = src[q];
+	}
 	""",
 	"conv2dFromNchw"
 )
@@ -201,7 +216,7 @@ class Conv2D(Module):
 
 		self.gradCache = None
 		self.cols = self.scratch("cols", (C * KH * KW, N * OH * OW))
-		im2col(self.cols, data, *geom, range=slice(0, C * KH * KW * N))
+		im2col(self.cols, data, *geom, C * KH * KW * N, range=slice(0, C * KH * KW * N))
 
 		tmp = self.scratch("out", (OC, N * OH * OW))
 		for Wg, colsg, tmpg in zip(self.groupMatrices(self.W.data, OC // G), self.groupMatrices(self.cols, K),
@@ -210,9 +225,9 @@ class Conv2D(Module):
 
 		out = gpuarray.empty((N, OC, OH, OW), self.calctype)
 		if self.useBias:
-			toNchwBias(out, tmp, self.b.data, N, OC, OH * OW, range=slice(0, N * OC))
+			toNchwBias(out, tmp, self.b.data, N, OC, OH * OW, N * OC, range=slice(0, N * OC))
 		else:
-			toNchw(out, tmp, N, OC, OH * OW, range=slice(0, N * OC))
+			toNchw(out, tmp, N, OC, OH * OW, N * OC, range=slice(0, N * OC))
 		return out
 
 
@@ -223,7 +238,7 @@ class Conv2D(Module):
 
 		N, OC, OH, OW = grad.shape
 		tmp = self.scratch("grad", (OC, N * OH * OW))
-		fromNchw(tmp, grad, N, OC, OH * OW, range=slice(0, OC * N))
+		fromNchw(tmp, grad, N, OC, OH * OW, OC * N, range=slice(0, OC * N))
 		self.gradCache = (grad, tmp)
 		return tmp
 
@@ -241,7 +256,7 @@ class Conv2D(Module):
 			Blas.gemm(Wg, gg, out=dg, transpA=True)
 
 		dx = gpuarray.empty(self.inData.shape, self.calctype)
-		col2im(dx, dcols, *geom, range=slice(0, geom[0] * geom[1]))
+		col2im(dx, dcols, *geom, geom[0] * geom[1], range=slice(0, geom[0] * geom[1]))
 		return dx
 
 

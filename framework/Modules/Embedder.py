@@ -19,12 +19,15 @@ gatherRows = ElementwiseKernel(
 # One work item per (distinct word, column), run over range(words * E): the positions of word u are
 # order[starts[u] .. starts[u + 1]), so repeated words add up without atomics.
 scatterRows = ElementwiseKernel(
-	"T *dW, const T *grad, const int *order, const int *words, const int *starts, int E",
+	"T *dW, const T *grad, const int *order, const int *words, const int *starts, int E, int items",
 	"""
-	long u = i / E, e = i % E;
-	T acc = 0;
-	for (int k = starts[u]; k < starts[u + 1]; k++) acc += grad[(long)order[k] * E + e];
-	dW[(long)words[u] * E + e] += acc;
+	if (i < items)  // the row count: items beyond it (a launch without its range) touch no array
+	{
+		long u = i / E, e = i % E;
+		T acc = 0;
+		for (int k = starts[u]; k < starts[u + 1]; k++) acc += grad[(long)order[k] * E + e];
+		dW[(long)words[u] * E + e] += acc;
+	}
 	""",
 	"embedderBackward"
 )
@@ -78,7 +81,7 @@ class Embedder(Module):
 		E = self.embsize
 		scatterRows(
 			self.W.grad, grad, gpuarray.to_gpu(order), gpuarray.to_gpu(words.astype(np.int32)), gpuarray.to_gpu(starts), E,
-			range=slice(0, words.size * E)
+			words.size * E, range=slice(0, words.size * E)
 		)
 
 

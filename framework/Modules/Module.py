@@ -8,7 +8,11 @@ A subclass implements:
   dataShapeFrom(shape) -> output shape
 and registers its parameters with setVar(name, Variable) and its saved
 non-trainable arrays (BatchNorm statistics) with setAttr(name, array).
+repr() shows the constructor call, recorded around every subclass's __init__ (no subclass writes a repr).
 """
+import functools
+import inspect
+
 import numpy as np
 
 from framework import Config, Files
@@ -16,7 +20,59 @@ from framework.Backend import gpuarray
 from framework.Variable import Variable
 
 
+_signatures = {}
+
+
+def constructorCall(cls, args, kwargs):
+	"""[(parameter, value)] of a constructor call, defaults filled in; None when the call does not bind."""
+	signature = _signatures.get(cls)
+	if signature is None:
+		signature = _signatures[cls] = inspect.signature(cls.__init__)
+	try:
+		bound = signature.bind(None, *args, **kwargs)
+	except TypeError:
+		return None  # __init__ itself reports the bad call
+	bound.apply_defaults()
+	return [(signature.parameters[name], value) for name, value in list(bound.arguments.items())[1:]]
+
+
+def formatCall(call):
+	"""The argument list of a recorded call: required arguments by position, the others by keyword (name=None omitted)."""
+	parts = []
+	for parameter, value in call:
+		if parameter.kind == parameter.VAR_POSITIONAL:
+			parts += [repr(item) for item in value]
+		elif parameter.kind == parameter.VAR_KEYWORD:
+			parts += ["%s=%r" % item for item in value.items()]
+		elif parameter.default is parameter.empty:
+			parts.append(repr(value))
+		elif not (parameter.name == "name" and value is None):
+			parts.append("%s=%r" % (parameter.name, value))
+	return ", ".join(parts)
+
+
+def recordingInit(init):
+	"""Wraps an __init__ so that the outermost call (the user's) is recorded as self.initCall; the signature stays."""
+	@functools.wraps(init)
+	def recordedInit(self, *args, **kwargs):
+		if "initCall" not in self.__dict__:
+			self.initCall = constructorCall(type(self), args, kwargs)
+		init(self, *args, **kwargs)
+	return recordedInit
+
+
+def shapeOf(value):
+	"""The shape of an output: a tuple, or a list of them for a module with several outputs."""
+	return [tuple(item.shape) for item in value] if isinstance(value, list) else tuple(value.shape)
+
+
 class Module:
+	def __init_subclass__(cls, **kwargs):
+		super().__init_subclass__(**kwargs)
+		if "__init__" in cls.__dict__:
+			cls.__init__ = recordingInit(cls.__init__)
+
+
 	def __init__(self, name=None):
 		if name is not None and (not isinstance(name, str) or not name or "." in name or "/" in name):
 			raise ValueError("%s: name must be a non-empty string without '.' or '/', got %r" % (type(self).__name__, name))
@@ -275,5 +331,48 @@ class Module:
 		return Module.nodeClass(self, parents)
 
 
+	# --- reading -------------------------------------------------------------------------------------------
+
 	def __repr__(self):
-		return self.describe()
+		call = getattr(self, "initCall", None)
+		return "%s(%s)" % (type(self).__name__, formatCall(call)) if call is not None else self.describe()
+
+
+	def summary(self, inshape=None):
+		"""A table of every layer: dotted name, type, output shape and parameters, then the total; returned as a str.
+
+		Shapes follow from `inshape` (a list of shapes for several inputs) without computing anything, or, without
+		it, are those of the last forward pass.
+		"""
+		if inshape is None and self.data is None:
+			raise ValueError("%s.summary: give an input shape or run a forward pass first" % self.describe())
+		rows = []
+		out = self.summaryRows(self.name if self.name is not None else "", inshape, rows)
+
+		table = [("name", "type", "output shape", "parameters")]
+		table += [(name, kind, str(shape), str(params)) for name, kind, shape, params in rows]
+		widths = [max(len(row[k]) for row in table + [("total", "", str(out), str(self.numOfParams()))]) for k in range(4)]
+		line = lambda row: "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+		rule = "-" * len(line(tuple("-" * width for width in widths)))
+		return "\n".join([line(table[0]), rule] + [line(row) for row in table[1:]] + [
+			rule, line(("total", "", str(out), str(self.numOfParams())))
+		])
+
+
+	def summaryRows(self, name, shape, rows):
+		"""Appends this layer's row (name, type, output shape, parameters) and returns its output shape."""
+		out = self.outShape(shape)
+		rows.append((name or type(self).__name__, type(self).__name__, out, sum(var.size for var in self.vars.values())))
+		return out
+
+
+	def outShape(self, shape):
+		"""The output shape for an input shape, or that of the last forward pass when shape is None."""
+		if shape is None:
+			return shapeOf(self.data)
+		out = self.dataShapeFrom([tuple(s) for s in shape] if isinstance(shape, list) else tuple(shape))
+		return [tuple(s) for s in out] if isinstance(out, list) else tuple(out)
+
+
+# __init_subclass__ wraps the subclasses' constructors; the base's own is wrapped here, once it exists
+Module.__init__ = recordingInit(Module.__init__)

@@ -30,10 +30,10 @@ class AdaDelta(Optimizer):
 	s = rho s + (1-rho) g^2; d = sqrt(u + eps)/sqrt(s + eps) g; u = rho u + (1-rho) d^2; theta -= lr d
 	(torch.optim.Adadelta; Zeiler, arXiv:1212.5701).
 	"""
-	learnRate = Hyperparameter(1.0, low=0.0, doc="Scales the step.")
-	rho = Hyperparameter(0.9, low=0.0, high=1.0, doc="Decay of both moving averages.")
+	learnRate = Hyperparameter(1.0, low=0.0)
+	rho = Hyperparameter(0.9, low=0.0, high=1.0)
 	# eps = 0 gives 0/0 on the first step and wherever a gradient has always been zero
-	epsilon = Hyperparameter(1e-6, low=0.0, lowOpen=True, doc="Inside both square roots.")
+	epsilon = Hyperparameter(1e-6, low=0.0, lowOpen=True)
 	tuned = {"learnRate": 1.0}
 
 

@@ -24,9 +24,9 @@ class AdaGrad(Optimizer):
 
 	torch.optim.Adagrad; Duchi, Hazan & Singer, JMLR 2011.
 	"""
-	learnRate = Hyperparameter(1e-2, low=0.0, doc="The step size.")
+	learnRate = Hyperparameter(1e-2, low=0.0)
 	# eps = 0 gives 0/0 where a gradient has always been zero
-	epsilon = Hyperparameter(1e-10, low=0.0, lowOpen=True, doc="Keeps the denominator away from zero.")
+	epsilon = Hyperparameter(1e-10, low=0.0, lowOpen=True)
 	tuned = {"learnRate": 0.02}
 
 

@@ -36,11 +36,11 @@ class Adam(Optimizer):
 	m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; theta -= lr/(1-b1^t) * m / (sqrt(v/(1-b2^t)) + eps)
 	(torch.optim.Adam; Kingma & Ba, ICLR 2015).
 	"""
-	learnRate = Hyperparameter(1e-3, low=0.0, doc="The step size.")
-	beta1 = Hyperparameter(0.9, low=0.0, high=1.0, highOpen=True, doc="Decay of the gradient average.")
-	beta2 = Hyperparameter(0.999, low=0.0, high=1.0, highOpen=True, doc="Decay of the squared-gradient average.")
+	learnRate = Hyperparameter(1e-3, low=0.0)
+	beta1 = Hyperparameter(0.9, low=0.0, high=1.0, highOpen=True)
+	beta2 = Hyperparameter(0.999, low=0.0, high=1.0, highOpen=True)
 	# eps = 0 gives 0/0 where a gradient has always been zero
-	epsilon = Hyperparameter(1e-8, low=0.0, lowOpen=True, doc="Keeps the denominator away from zero.")
+	epsilon = Hyperparameter(1e-8, low=0.0, lowOpen=True)
 	tuned = {"learnRate": 1e-3}
 
 

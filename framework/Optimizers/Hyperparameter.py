@@ -2,7 +2,7 @@
 
 An optimizer class declares each hyperparameter once, as a class attribute:
 
-	alpha = Hyperparameter(0.99, low=0.0, high=1.0, highOpen=True, doc="decay of the moving averages")
+	alpha = Hyperparameter(0.99, low=0.0, high=1.0, highOpen=True)
 
 and that declaration drives everything else: the generated constructor and its signature, validation at
 construction, on assignment (`opt.alpha = 5` raises) and on load, `repr`, what files save, the command
@@ -25,8 +25,8 @@ TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes"), ("false", "0", "no")
 
 
 class Hyperparameter:
-	def __init__(self, default=REQUIRED, low=None, high=None, lowOpen=False, highOpen=False, choices=None, rule=None, doc=""):
-		self.default, self.doc = default, doc
+	def __init__(self, default=REQUIRED, low=None, high=None, lowOpen=False, highOpen=False, choices=None, rule=None):
+		self.default = default
 		self.low, self.high, self.lowOpen, self.highOpen = low, high, lowOpen, highOpen
 		self.choices, self.rule = choices, rule
 		if isinstance(default, bool):

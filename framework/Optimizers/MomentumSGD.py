@@ -23,8 +23,8 @@ class MomentumSGD(Optimizer):
 
 	mu = momRate x var.momRate; torch.optim.SGD(momentum=mu, dampening=0) (Polyak, 1964).
 	"""
-	learnRate = Hyperparameter(1e-3, low=0.0, doc="The step size.")
-	momRate = Hyperparameter(0.9, low=0.0, high=1.0, highOpen=True, doc="The momentum coefficient.")
+	learnRate = Hyperparameter(1e-3, low=0.0)
+	momRate = Hyperparameter(0.9, low=0.0, high=1.0, highOpen=True)
 	tuned = {"learnRate": 0.02}
 	kernel = momentumKernel
 

@@ -37,9 +37,7 @@ FORMAT = "framework.Optimizer"  # the file version is Files.VERSION, written by 
 
 
 class Optimizer:
-	learnRate = Hyperparameter(
-		low=0.0, doc="The step size; it may change between steps (`opt.learnRate = ...`), which is what schedules do."
-	)
+	learnRate = Hyperparameter(low=0.0)  # required here; each optimizer redeclares it with its default
 	tuned = {}
 	# Whether update() needs every step's error: Trainer reads the loss back per step only for such an optimizer
 	needsError = False

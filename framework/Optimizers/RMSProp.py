@@ -74,14 +74,14 @@ class RMSProp(Optimizer):
 	wd = weightDecay x var.weightDecay, mu = momentum x var.momRate. Equals torch.optim.RMSprop (which does
 	not clamp v) for every option but epsInsideSqrt (Chainer's eps_inside_sqrt). Tieleman & Hinton, 2012.
 	"""
-	learnRate = Hyperparameter(1e-2, low=0.0, doc="The step size.")
-	alpha = Hyperparameter(0.99, low=0.0, high=1.0, highOpen=True, doc="Decay of the moving averages.")
+	learnRate = Hyperparameter(1e-2, low=0.0)
+	alpha = Hyperparameter(0.99, low=0.0, high=1.0, highOpen=True)
 	# eps = 0 gives 0/0 where a gradient has always been zero
-	epsilon = Hyperparameter(1e-8, low=0.0, lowOpen=True, doc="Keeps the denominator away from zero.")
-	weightDecay = Hyperparameter(0.0, low=0.0, doc="L2 coefficient added to the gradient.")
-	momentum = Hyperparameter(0.0, low=0.0, high=1.0, highOpen=True, doc="Momentum on the normalised step; 0: none.")
-	centered = Hyperparameter(False, doc="Divide by the gradient's variance instead of its second moment.")
-	epsInsideSqrt = Hyperparameter(False, doc="sqrt(v + eps) instead of sqrt(v) + eps.")
+	epsilon = Hyperparameter(1e-8, low=0.0, lowOpen=True)
+	weightDecay = Hyperparameter(0.0, low=0.0)
+	momentum = Hyperparameter(0.0, low=0.0, high=1.0, highOpen=True)
+	centered = Hyperparameter(False)
+	epsInsideSqrt = Hyperparameter(False)
 	tuned = {"learnRate": 3e-3}
 
 

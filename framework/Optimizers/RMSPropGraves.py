@@ -34,11 +34,11 @@ class RMSPropGraves(Optimizer):
 	Some write-ups print the denominator as m - v^2 with the two averages swapped; that is a typo:
 	n is the average of g^2 and m the average of g, as in the paper, Chainer and nnabla.
 	"""
-	learnRate = Hyperparameter(1e-4, low=0.0, doc="The step size.")
-	alpha = Hyperparameter(0.95, low=0.0, high=1.0, highOpen=True, doc="Decay of both moving averages.")
-	momRate = Hyperparameter(0.9, low=0.0, high=1.0, highOpen=True, doc="Momentum of the step.")
+	learnRate = Hyperparameter(1e-4, low=0.0)
+	alpha = Hyperparameter(0.95, low=0.0, high=1.0, highOpen=True)
+	momRate = Hyperparameter(0.9, low=0.0, high=1.0, highOpen=True)
 	# eps = 0 gives 0/0 where a gradient has always been zero
-	epsilon = Hyperparameter(1e-4, low=0.0, lowOpen=True, doc="Inside the square root.")
+	epsilon = Hyperparameter(1e-4, low=0.0, lowOpen=True)
 	tuned = {"learnRate": 1e-3}
 
 

@@ -79,12 +79,12 @@ class Rprop(Optimizer):
 	only if the error rose: call update(error=loss) with a full-batch loss. `reference` above states the exact rules.
 	Riedmiller & Braun, ICNN 1993; Igel & Huesken, NC 2000.
 	"""
-	learnRate = Hyperparameter(1e-2, low=0.0, doc="The initial step size of every element.")
+	learnRate = Hyperparameter(1e-2, low=0.0)
 	etas = Hyperparameter((0.5, 1.2), rule=(lambda etaMinus, etaPlus: 0.0 < etaMinus < 1.0 < etaPlus, "0 < etaMinus < 1 < etaPlus",
-		"etaMinus, etaPlus"), doc="The shrink and growth factors.")
+		"etaMinus, etaPlus"))
 	stepSizes = Hyperparameter((1e-6, 50.0), rule=(lambda stepMin, stepMax: 0.0 <= stepMin <= stepMax, "0 <= stepMin <= stepMax",
-		"stepMin, stepMax"), doc="The bounds of every step size.")
-	variant = Hyperparameter("iRprop-", choices=VARIANTS, doc="Which rule runs on a sign flip.")
+		"stepMin, stepMax"))
+	variant = Hyperparameter("iRprop-", choices=VARIANTS)
 	# Rprop is a full-batch method: on mini-batches its step sizes grow on noise, so the CLI caps the largest step
 	tuned = {"learnRate": 1e-3, "stepSizes": (1e-6, 1e-2)}
 

@@ -16,7 +16,7 @@ sgdKernel = ElementwiseKernel("T *param, const T *grad, T lr", "; ".join([
 
 class SGD(Optimizer):
 	"""SGD(learnRate=1e-3, nodeinfo=None): theta -= lr * g (Robbins & Monro, 1951; torch.optim.SGD)."""
-	learnRate = Hyperparameter(1e-3, low=0.0, doc="The step size.")
+	learnRate = Hyperparameter(1e-3, low=0.0)
 	tuned = {"learnRate": 0.1}
 
 

@@ -36,9 +36,9 @@ class SMORMS3(Optimizer):
 	theta -= g min(lr, x)/(sqrt(q) + eps); mem = 1 + mem (1 - x); mem starts at 1
 	(Funk, "RMSprop loses to SMORMS3 - Beware the Epsilon!", 2015).
 	"""
-	learnRate = Hyperparameter(1e-3, low=0.0, doc="The largest step, relative to the normalised gradient.")
+	learnRate = Hyperparameter(1e-3, low=0.0)
 	# eps = 0 would make x = 0/0 wherever a gradient has always been zero
-	epsilon = Hyperparameter(1e-16, low=0.0, lowOpen=True, doc="Keeps the denominators away from zero.")
+	epsilon = Hyperparameter(1e-16, low=0.0, lowOpen=True)
 	tuned = {"learnRate": 1e-3}
 
 

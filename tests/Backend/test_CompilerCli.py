@@ -28,9 +28,9 @@ def test_firstRunAnnouncesCompilingOnce(tmp_path):
 
 
 def test_epochSecondsLeaveCompileTimeOut(monkeypatch, tmp_path):
-	from framework.Cli import Args, Train
+	from framework.Cli import Parser, Train
 
-	args = Args.buildParser().parse_args(["train", "--epochs", "1", "--subset", "64", "--out", str(tmp_path)])
+	args = Parser.buildParser().parse_args(["train", "--epochs", "1", "--subset", "64", "--out", str(tmp_path)])
 	session = Train.Run(args, args.optimizer, {})
 	trained = session.trainer.trainFromHost
 	COMPILE, realCompile = 100.0, []

@@ -391,3 +391,16 @@ def test_inputsOfDifferentLengthsAreRefused(rng):
 		Validator(net, CrossEntropy()).validateFromHost([inputs[0], gpuarray.to_gpu(inputs[1])], target)
 	with pytest.raises(ValueError, match="Trainer.trainFromHost: expected at least one data array"):
 		trainer.trainFromHost([], target)
+
+
+def test_aNetWithSeveralOutputsGetsTheCostsOwnError(rng):
+	from framework.Containers import Graph
+	from framework.Modules import Replicate
+
+	first = Linear(6, 3).node()
+	copies = Replicate(2).node(first)
+	net = Graph(first, [(copies, 0), (copies, 1)])
+	data, target = makeData(rng)
+	trainer = Trainer(net, CrossEntropy(), SGD(0.1).setupOn(net), progress=False)
+	with pytest.raises(TypeError, match="CrossEntropy: expected a device array as prediction, got list"):
+		trainer.trainFromHost(data, target.astype(np.int64))

@@ -165,3 +165,23 @@ def test_replacing_data_in_local_state_keeps_training_the_new_array():
 	net.b.data = gpuarray.to_gpu(np.full(2, 10.0, np.float32))
 	opt.update()
 	np.testing.assert_array_equal(net.b.data.get(), 9.5)
+
+
+def test_finite_check_covers_every_element_of_every_range_length():
+	# the reduction reads four places per index (offsets 0, a, b, last over a quarter range): every element of
+	# [start, stop) must be reached, and nothing outside it (a NaN just outside must not count)
+	from framework.Optimizers.ParamLayout import Group
+
+	hook = FiniteCheck()
+	for length in list(range(1, 41)) + [1000, 1001, 1002, 1003]:
+		host = np.zeros(length + 6, np.float32)
+		host[2], host[length + 3] = np.nan, np.inf  # just outside [3, 3 + length)
+		grad = gpuarray.to_gpu(host)
+		group = Group(["g"], grad, grad, {}, slice(3, 3 + length), (1.0, 1.0, 1.0))
+		assert hook([group]) is False, length
+		for position in range(3, 3 + length):
+			host[position] = np.nan
+			grad.set(host)
+			assert hook([group]) is True, (length, position)
+			host[position] = 0.0
+		grad.set(host)
