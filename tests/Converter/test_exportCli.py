@@ -58,3 +58,10 @@ def test_withoutOnnxTheErrorNamesTheExtra(tmp_path, capsys, monkeypatch):
 	assert main(["export", "--checkpoint", str(tmp_path / "checkpoint.h5"), "--onnx", str(tmp_path / "m.onnx")]) == 2
 	err = capsys.readouterr().err.strip()
 	assert err == 'framework export: error: the onnx package is not installed: pip install -e ".[onnx]"'
+
+
+def test_theCommandLineLoadsOnnxOnlyToExport():
+	import subprocess
+	code = "import sys; from framework.Cli.Parser import buildParser; buildParser(); assert 'onnx' not in sys.modules, 'onnx imported'"
+	result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+	assert result.returncode == 0, result.stderr
