@@ -193,9 +193,14 @@ def test_everyPublicContainerIsCovered():
 	assert public <= set(CONTAINER_NETS)
 
 
+# A sample of the digits as each net kind reads it (the lstm: 8 rows of 8 pixels, where buildNet has it)
+CLI_INSHAPES = {"mlp": (64, ), "cnn": (1, 8, 8), "lstm": (8, 8)}
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_theCliNetsMatchOnnxRuntime(kind, tmp_path, rng):
-	inshape = (64, ) if kind == "mlp" else (1, 8, 8)
+	assert kind in CLI_INSHAPES, "buildNet kind %r has no input shape in CLI_INSHAPES" % kind
+	inshape = CLI_INSHAPES[kind]
 	checkExport(buildNet(kind, inshape), [(1, ) + inshape], tmp_path, rng)
 
 
