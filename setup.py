@@ -7,7 +7,8 @@ setup(
 	long_description=open("README.md").read(),
 	long_description_content_type="text/markdown",
 	packages=find_packages(include=["framework", "framework.*"]),
-	package_data={"framework.Backend.Cpu": ["*.c"]},  # C sources the CPU backend compiles at run time
+	# C sources the CPU backend compiles at run time; the text the sequence examples train on
+	package_data={"framework.Backend.Cpu": ["*.c"], "framework.Datasets": ["data/*.txt"]},
 	python_requires=">=3.10",
 	install_requires=["numpy>=1.22", "h5py>=3.0"],
 	extras_require={
@@ -17,6 +18,8 @@ setup(
 		"cuda": ["pycuda>=2022.1", "scikit-cuda>=0.5.3"],
 		# OpenBLAS for the CPU's largest products (accumulating into the output); without it numpy's matmul does them
 		"blas": ["scipy-openblas64>=0.3.27"],
+		# Data-parallel training (framework.Distributed): mpi4py, and MPICH from the package index for a working mpiexec
+		"mpi": ["mpi4py>=4.0", "mpich"],
 		# exportOnnx writes ONNX files (onnx); the tests run them with ONNX Runtime against our forward pass
 		"onnx": ["onnx>=1.14", "onnxruntime>=1.16"],
 	},

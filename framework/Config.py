@@ -12,6 +12,8 @@ BACKENDS = ("auto", "cpu", "cuda")
 defaultDtype = np.float32
 
 _backend = None
+_device = None  # the CUDA device index this process asked for (None: PyCUDA's choice)
+_deviceClaimed = False  # set once the CUDA backend has made its context on the device
 _seed = None
 _hostRng = np.random.default_rng()
 _seedListeners = []
@@ -57,6 +59,30 @@ def setBackend(name):
 	if _backend is not None and _backend != chosen:
 		raise RuntimeError("Config.setBackend: backend %r is already in use, cannot switch to %r" % (_backend, chosen))
 	_backend = chosen
+
+
+def setDevice(index):
+	"""Which GPU this process uses on the CUDA backend, taken modulo the number of devices; ignored on the CPU.
+
+	It must be chosen before the CUDA context exists (the first array); NodeInfo sets it to the rank's local rank.
+	"""
+	global _device
+	if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)) or index < 0:
+		raise ValueError("Config.setDevice: expected a non-negative int, got %r" % (index, ))
+	index = int(index)
+	if _deviceClaimed and index != (_device or 0):
+		raise RuntimeError(
+			"Config.setDevice: the CUDA context already runs on device %d, cannot move to %d "
+			"(make the NodeInfo before the first array)" % (_device or 0, index)
+		)
+	_device = index
+
+
+def claimDevice():
+	"""The device index to make the CUDA context on (None: PyCUDA's default); later setDevice calls must agree."""
+	global _deviceClaimed
+	_deviceClaimed = True
+	return _device
 
 
 def setSeed(seed):

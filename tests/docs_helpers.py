@@ -27,7 +27,7 @@ PACKAGES = [
 	"framework.Modules", "framework.Containers", "framework.Cost", "framework.Optimizers",
 	"framework.Optimizers.Hooks", "framework.Optimizers.Schedules", "framework.Handlers", "framework.Models",
 	"framework.Converter",
-	"framework.Datasets", "framework.Variable",
+	"framework.Datasets", "framework.Variable", "framework.Distributed",
 ]
 
 # Modules of settings functions documented on one page each (every public function a section of that page).

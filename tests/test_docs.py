@@ -36,11 +36,14 @@ EXPECTED_REQUIRES = {
 	"guides/deploying.md": ["sklearn", "onnx", "onnxruntime"],  # the digits, exported and run by ONNX Runtime
 	"api/Converter/exportOnnx.md": ["onnx", "onnxruntime"],  # the "onnx" extra
 	"api/Datasets/loadDigits.md": ["sklearn"],
+	"api/Distributed/NodeInfo.md": ["mpi4py"],  # the mpi extra
+	"guides/distributed.md": ["mpi4py"],
 }
 
 # A standalone block runs in a fresh interpreter; pinned too, so none is lost.
 EXPECTED_STANDALONE = {
 	"guides/custom-optimizer.md": 1,  # the tutorial's complete file, copied as a reader would
+	"guides/distributed.md": 1,  # the data-parallel training script, run here as one process
 }
 
 

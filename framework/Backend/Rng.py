@@ -40,3 +40,9 @@ def setState(state):
 	"""Restores a state from getState(); None leaves the generator as it is."""
 	if state is not None:
 		impl().Rng.setState(state)
+
+
+def reseed(value):
+	"""Reseeds the device generator alone (Config.setSeed reseeds it and the host one); data-parallel ranks use it
+	to draw different dropout masks while sharing the host generator's shuffles."""
+	impl().Rng.seed(int(value))

@@ -22,6 +22,7 @@ EXPORTS = frozenset((
 	"buildElementwise", "buildReduction",  # kernel instances from KernelSource Args (see Backend/Kernels.py)
 	"gemm", "gemv", "sumOnMatrix",  # BLAS (see Backend/Blas.py)
 	"fillUniform", "fillNormal", "Rng",  # random fills and the generator module (seed, getState, setState)
+	"collectiveInPlace",  # an MPI collective on an array's own memory (see Backend/Collective.py)
 ))
 
 _impl = None

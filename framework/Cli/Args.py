@@ -174,12 +174,12 @@ def prepareOut(path):
 		raise CliError("--out %r: cannot write there (%s)" % (path, e.strerror or e)) from None
 
 
-DATASETS, NETS = ("digits", "mnist"), ("mlp", "cnn")
+DATASETS, NETS = ("digits", "mnist", "text"), ("mlp", "cnn", "lstm")
 
 
 def addCommon(parser, epochs, batchSize, outDir):
 	parser.add_argument("--dataset", type=choice(DATASETS), default="digits", metavar="{%s}" % ",".join(DATASETS),
-		help="data set (default: digits)")
+		help="data set (default: digits); text: a character language model on --data-file")
 	parser.add_argument("--data-dir", metavar="DIR", help="directory with mnist.npz or the four MNIST IDX files")
 	parser.add_argument("--net", type=choice(NETS), default="mlp", metavar="{%s}" % ",".join(NETS), help="network (default: mlp)")
 	parser.add_argument("--epochs", type=positiveInt, default=epochs, help="epochs (default: %d)" % epochs)
@@ -226,3 +226,13 @@ def applyThreads(args):
 
 def progressDefault(args):
 	return sys.stderr.isatty() if args.progress is None else args.progress
+
+
+def describe(optimizer):
+	"""Class name with the hyperparameters that differ from the class defaults (learnRate always)."""
+	defaults = {name: p.default for name, p in inspect.signature(type(optimizer).__init__).parameters.items()}
+	shown = [
+		"%s=%s" % (name, value) for name, value in optimizer.getHyperparameters().items()
+		if name == "learnRate" or defaults.get(name, inspect.Parameter.empty) != value
+	]
+	return "%s(%s)" % (type(optimizer).__name__, ", ".join(shown))

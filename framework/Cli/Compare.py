@@ -2,7 +2,7 @@
 import csv
 import os
 
-from framework.Cli import Args, Plot
+from framework.Cli import Args, Plot, Processes
 from framework.Cli.Data import batchText, loadData
 from framework.Cli.DivergedError import DivergedError
 from framework.Cli.Train import Run, announceCompiles
@@ -25,21 +25,25 @@ def addParser(sub):
 	parser.set_defaults(run=run)
 
 
+@Processes.endJobOnError
 def run(args):
+	node = Processes.launchNode()  # before the first array: on CUDA it picks this rank's GPU
+	say = print if Processes.isRoot(node) else (lambda *a, **k: None)  # rank 0 alone prints and writes
 	names = Args.nameList(args.optimizers, "optimizer", Args.optimizerClasses())
 	opts = Args.splitOpts(args.opt, names)
 	Args.prepareOut(args.out)
-	announceCompiles()
+	announceCompiles(say)
 	Args.applyThreads(args)
 
 	data = loadData(args)
-	print("comparing %s on %s (%s, %s, %s, seed %d)" % (
-		", ".join(names), args.dataset, args.net, Args.plural(args.epochs, "epoch"), batchText(args), args.seed
+	say("comparing %s on %s (%s, %s, %s, seed %d%s)" % (
+		", ".join(names), args.dataset, args.net, Args.plural(args.epochs, "epoch"), batchText(args), args.seed,
+		Processes.describeProcesses(node)
 	))
 
 	results, rows, failures = {}, [], []
 	for name in names:
-		session = Run(args, name, opts[name], data=data)
+		session = Run(args, name, opts[name], data=data, nodeinfo=node)
 		divergedAt = None
 		try:
 			for _ in range(args.epochs):
@@ -48,7 +52,7 @@ def run(args):
 			# One optimizer blowing up is a result worth showing beside the others, not a reason to stop them
 			divergedAt = len(session.history) + 1
 			failures.append("%s: %s" % (name, e))
-			print("  %-14s stopped: %s" % (name, e), flush=True)
+			say("  %-14s stopped: %s" % (name, e), flush=True)
 
 		final = session.history[-1] if session.history else dict.fromkeys(("train_loss", "test_loss", "test_acc"), float("nan"))
 		results[name] = session.history
@@ -58,22 +62,23 @@ def run(args):
 			"seconds": sum(row["seconds"] for row in session.history), "diverged_at": divergedAt or ""
 		})
 		if divergedAt is None:
-			print("  %-14s done: test acc %.2f%%" % (name, 100 * final["test_acc"]), flush=True)
+			say("  %-14s done: test acc %.2f%%" % (name, 100 * final["test_acc"]), flush=True)
 
-	print()
-	print("%-14s %10s %12s %11s %10s %9s" % ("optimizer", "learnRate", "train loss", "test loss", "test acc", "time, s"))
+	say()
+	say("%-14s %10s %12s %11s %10s %9s" % ("optimizer", "learnRate", "train loss", "test loss", "test acc", "time, s"))
 	for row in rows:
-		print("%-14s %10.3g %12.4f %11.4f %9.2f%% %9.2f%s" % (
+		say("%-14s %10.3g %12.4f %11.4f %9.2f%% %9.2f%s" % (
 			row["optimizer"], row["learn_rate"], row["train_loss"], row["test_loss"], 100 * row["test_acc"], row["seconds"],
 			"  (diverged at epoch %d; last finite epoch shown)" % row["diverged_at"] if row["diverged_at"] else ""
 		))
 
-	with open(os.path.join(args.out, TABLE), "w", newline="") as f:
-		writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-		writer.writeheader()
-		writer.writerows(rows)
-	Plot.plotComparison(results, os.path.join(args.out, PLOT), "%s on %s: training loss" % (args.net, args.dataset))
-	print("wrote %s, %s in %s" % (TABLE, PLOT, args.out))
+	if Processes.isRoot(node):
+		with open(os.path.join(args.out, TABLE), "w", newline="") as f:
+			writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+			writer.writeheader()
+			writer.writerows(rows)
+		Plot.plotComparison(results, os.path.join(args.out, PLOT), "%s on %s: training loss" % (args.net, args.dataset))
+	say("wrote %s, %s in %s" % (TABLE, PLOT, args.out))
 	if failures:
 		raise DivergedError("; ".join(failures))
 	return 0

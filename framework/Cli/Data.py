@@ -1,6 +1,7 @@
 """Loads the data set a command asks for, in the layout its net takes."""
 import os
 
+from framework.Cli import Sequences
 from framework.Cli.CliError import CliError
 from framework.Datasets import loadDigits, loadMnist
 
@@ -8,7 +9,9 @@ from framework.Datasets import loadDigits, loadMnist
 def loadData(args):
 	"""(xTrain, yTrain, xTest, yTest, inshape) for --dataset/--data-dir/--net/--subset."""
 	flat = args.net == "mlp"
-	if args.dataset == "digits":
+	if args.net == "lstm" or args.dataset == "text":
+		xTrain, yTrain, xTest, yTest = Sequences.loadSequences(args)
+	elif args.dataset == "digits":
 		if args.data_dir is not None:
 			raise CliError("--data-dir is for --dataset mnist; the digits come with scikit-learn")
 		xTrain, yTrain, xTest, yTest = loadDigits(flat=flat)

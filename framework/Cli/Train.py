@@ -1,6 +1,5 @@
 """`python -m framework train`: trains one net, checkpoints every epoch, writes history.csv and a plot."""
 import csv
-import inspect
 import json
 import math
 import os
@@ -9,7 +8,7 @@ import numpy as np
 
 from framework import Config
 from framework.Backend import Compilation
-from framework.Cli import Args, Plot
+from framework.Cli import Args, Plot, Processes, Sequences
 from framework.Cli.CliError import CliError
 from framework.Cli.Data import batchText, loadData
 from framework.Cli.DivergedError import DivergedError
@@ -39,13 +38,14 @@ def addParser(sub):
 		help=Args.SCHEDULE_HELP + " (default: %s)" % DEFAULT_SCHEDULE)
 	parser.add_argument("--resume", action="store_true",
 		help="continue from --out/checkpoint.h5 up to --epochs, with the options of the first run (the schedule is stretched to --epochs)")
+	Sequences.addOptions(parser)
 	parser.set_defaults(run=run)
 
 
 class Run:
 	"""One training run: data, net, optimizer, schedule and the handlers, built from parsed arguments."""
 
-	def __init__(self, args, optimizerName, opts, data=None):
+	def __init__(self, args, optimizerName, opts, data=None, nodeinfo=None):
 		self.xTrain, self.yTrain, self.xTest, self.yTest, inshape = data if data is not None else loadData(args)
 
 		# Reseeding before building makes every run of the same seed start from the same weights and shuffles
@@ -53,6 +53,8 @@ class Run:
 		self.architecture = architectureOf(args.net, inshape)
 		self.net = buildNet(**self.architecture)
 		self.optimizer = Args.makeOptimizer(optimizerName, opts, tuned=True)
+		Sequences.addClipping(self.optimizer, args)
+		self.optimizer.nodeinfo = nodeinfo  # data-parallel when mpiexec started several processes (Processes.launchNode)
 		self.optimizer.setupOn(self.net, useGlobalState=args.global_state)
 
 		self.stepsPerEpoch = -(-self.xTrain.shape[0] // args.batch_size)
@@ -65,7 +67,7 @@ class Run:
 		self.trainer = Trainer(self.net, self.cost, self.optimizer, args.batch_size, self.schedule, progress)
 		# Validating in training-sized batches keeps every product small: one large multi-threaded product between
 		# epochs left the BLAS and OpenMP thread pools contending and slowed the next epoch about 2x on 2 cores
-		self.validator = Validator(self.net, CrossEntropy(), batchsize=args.batch_size, progress=False)
+		self.validator = Validator(self.net, CrossEntropy(), batchsize=args.batch_size, progress=False, nodeinfo=nodeinfo)
 		self.history = []
 
 
@@ -100,14 +102,21 @@ class Run:
 		return row
 
 
-def announceCompiles():
+def announceCompiles(say=print):
 	"""Prints a notice before the first kernel compile, so that a first run's wait is explained."""
-	Compilation.beforeNextCompile(lambda: print("compiling kernels (first run only)", flush=True))
+	Compilation.beforeNextCompile(lambda: say("compiling kernels (first run only)", flush=True))
 
 
+@Processes.endJobOnError
 def run(args):
-	announceCompiles()
+	node = Processes.launchNode()  # before the first array: on CUDA it picks this rank's GPU
+	say = print if Processes.isRoot(node) else (lambda *a, **k: None)  # rank 0 alone prints and writes
+	announceCompiles(say)
 	Args.applyThreads(args)
+	if args.dataset == "text":
+		if node is not None:
+			raise CliError("--dataset text trains on one process; start it without mpiexec")
+		return Sequences.runText(args)
 	opts = Args.parseOpts(args.opt)
 	Args.prepareOut(args.out)
 	checkpoint = os.path.join(args.out, CHECKPOINT)
@@ -116,35 +125,37 @@ def run(args):
 			raise CliError("--resume: no checkpoint at %r" % checkpoint)
 		checkSameOptions(checkpoint, args, opts)
 
-	session = Run(args, args.optimizer, opts)
+	session = Run(args, args.optimizer, opts, nodeinfo=node)
 	meta = {"architecture": session.architecture, "options": runOptions(args, opts)}
 
 	if args.resume:
 		session.trainer.epoch = resume(checkpoint, session, args)
-		print("resumed from %s at epoch %d" % (checkpoint, session.trainer.epoch))
+		say("resumed from %s at epoch %d" % (checkpoint, session.trainer.epoch))
 
-	print(header(args, session))
+	say(header(args, session, node))
 
 	try:
 		while len(session.history) < args.epochs:
 			row = session.epoch()
 			saveCheckpoint(checkpoint, session.net, session.optimizer, session.schedule, row["epoch"], session.history, meta)
-			print("epoch %3d  loss %.4f  train acc %6.2f%%  test loss %.4f  test acc %6.2f%%  %.2fs" % (
+			say("epoch %3d  loss %.4f  train acc %6.2f%%  test loss %.4f  test acc %6.2f%%  %.2fs" % (
 				row["epoch"], row["train_loss"], 100 * row["train_acc"], row["test_loss"], 100 * row["test_acc"], row["seconds"]
 			), flush=True)
 	except (KeyboardInterrupt, DivergedError):
 		# What finished is still worth a look: the epochs so far, as a finished run would write them
-		writeOutputs(args, session.history)
+		if Processes.isRoot(node):
+			writeOutputs(args, session.history)
 		raise
 
-	writeOutputs(args, session.history)
+	if Processes.isRoot(node):
+		writeOutputs(args, session.history)
 
 	final = session.history[-1]
 	total = sum(row["seconds"] for row in session.history)
-	print("test accuracy: %.2f%% after %s (%.1fs training, %.3fs per epoch)" % (
+	say("test accuracy: %.2f%% after %s (%.1fs training, %.3fs per epoch)" % (
 		100 * final["test_acc"], Args.plural(final["epoch"], "epoch"), total, total / len(session.history)
 	))
-	print("wrote %s, %s, %s in %s" % (CHECKPOINT, HISTORY, PLOT, args.out))
+	say("wrote %s, %s, %s in %s" % (CHECKPOINT, HISTORY, PLOT, args.out))
 	return 0
 
 
@@ -159,7 +170,8 @@ def architectureOf(kind, inshape):
 # The options that make a run what it is, recorded in its checkpoint; --resume must repeat them (all but --epochs)
 OPTION_FLAGS = {
 	"dataset": "--dataset", "net": "--net", "subset": "--subset", "batch_size": "--batch-size", "seed": "--seed",
-	"global_state": "--global-state", "optimizer": "--optimizer", "opt": "--opt", "schedule": "--schedule"
+	"global_state": "--global-state", "optimizer": "--optimizer", "opt": "--opt", "schedule": "--schedule",
+	"pixels": "--pixels", "clip_value": "--clip-value", "clip_norm": "--clip-norm"
 }
 
 
@@ -217,22 +229,13 @@ def resume(checkpoint, session, args):
 	return epoch
 
 
-def header(args, session):
-	"""The line a run starts with: net, data, optimizer, schedule, epochs, batch (the docs check their copy of it)."""
-	return "training %s (%d parameters) on %s (%d train / %d test) with %s, %s, %s, %s" % (
+def header(args, session, node=None):
+	"""The line a run starts with: net, data, optimizer, schedule, epochs, batch, processes (the docs check their copy of it)."""
+	return "training %s (%d parameters) on %s (%d train / %d test) with %s, %s, %s, %s%s" % (
 		args.net, session.net.numOfParams(), args.dataset, session.xTrain.shape[0], session.xTest.shape[0],
-		describe(session.optimizer), Args.scheduleText(args.schedule), Args.plural(args.epochs, "epoch"), batchText(args)
+		Args.describe(session.optimizer), Args.scheduleText(args.schedule), Args.plural(args.epochs, "epoch"), batchText(args),
+		Processes.describeProcesses(node)
 	)
-
-
-def describe(optimizer):
-	"""Class name with the hyperparameters that differ from the class defaults (learnRate always)."""
-	defaults = {name: p.default for name, p in inspect.signature(type(optimizer).__init__).parameters.items()}
-	shown = [
-		"%s=%s" % (name, value) for name, value in optimizer.getHyperparameters().items()
-		if name == "learnRate" or defaults.get(name, inspect.Parameter.empty) != value
-	]
-	return "%s(%s)" % (type(optimizer).__name__, ", ".join(shown))
 
 
 def writeOutputs(args, history):

@@ -10,6 +10,11 @@ Written through Files.atomicWrite, so a crash keeps the previous checkpoint, and
 with checksums (Files.seal), so a damaged file is refused. Loading reads and checks every
 part before it changes any (prepareLoad), so a bad file changes nothing. Restoring both
 generators is what makes a resumed CPU run continue bit for bit.
+
+Data-parallel (the optimizer has a nodeinfo of several ranks): every rank calls both functions. saveCheckpoint
+averages the net's float attributes (BatchNorm statistics) over the ranks, gathers each rank's device generator
+state (attribute deviceRngPerRank, so that dropout resumes per rank), lets rank 0 alone write, and returns on
+every rank once the file is in place. loadCheckpoint reads the file on every rank (a directory they share).
 """
 import json
 
@@ -37,6 +42,14 @@ def saveCheckpoint(path, net, optimizer, schedule=None, epoch=0, history=None, m
 		except (TypeError, ValueError):
 			raise TypeError("saveCheckpoint: meta must be a JSON-serializable dict, got %r" % (meta, )) from None
 
+	node = distributedNode(optimizer)
+	if node is not None:
+		node.averageAttributes(net)
+		deviceStates = node.allGather(Rng.getState())
+		if not node.isRoot:
+			node.barrier()  # returns once rank 0 has renamed the complete file into place
+			return
+
 	with Files.atomicWrite(path) as f:
 		f.attrs["format"] = FORMAT
 		f.attrs["epoch"] = epoch
@@ -50,7 +63,16 @@ def saveCheckpoint(path, net, optimizer, schedule=None, epoch=0, history=None, m
 		optimizer.saveTo(f.create_group("optimizer"))
 		if schedule is not None:
 			schedule.saveTo(f.create_group("schedule"))
+		if node is not None:
+			f.attrs["deviceRngPerRank"] = json.dumps(deviceStates)
 		Files.seal(f)
+	if node is not None:
+		node.barrier()
+
+
+def distributedNode(optimizer):
+	node = getattr(optimizer, "nodeinfo", None)
+	return node if node is not None and node.size > 1 else None
 
 
 def loadCheckpoint(path, net, optimizer=None, schedule=None, history=None):
@@ -93,7 +115,7 @@ def loadCheckpoint(path, net, optimizer=None, schedule=None, history=None):
 			applies.append(optimizer.prepareLoad(f["optimizer"], path))
 			if schedule is not None:
 				applies.append(schedule.prepareLoad(f["schedule"], path))
-			applies.append(prepareGenerators(f, path))
+			applies.append(prepareGenerators(f, path, distributedNode(optimizer)))
 
 		if history is not None:
 			savedHistory = Files.readJson(f, "history", WHO, path)
@@ -119,13 +141,21 @@ def readEpoch(f, path):
 	return int(epoch)
 
 
-def prepareGenerators(f, path):
-	"""Checks the saved generator states on scratch generators; returns the function that restores them."""
+def prepareGenerators(f, path, node=None):
+	"""Checks the saved generator states on scratch generators; returns the function that restores them.
+
+	Data-parallel, each rank takes its own device generator state (its dropout masks differ from the others')."""
 	host = Config.hostRng()
 	hostState = Files.readJson(f, "hostRng", WHO, path)
 	checkGeneratorState(hostState, type(host.bit_generator).__name__, "hostRng", path)
 
 	deviceState = Files.readJson(f, "deviceRng", WHO, path) if "deviceRng" in f.attrs else None
+	if node is not None and "deviceRngPerRank" in f.attrs:
+		perRank = Files.readJson(f, "deviceRngPerRank", WHO, path)
+		if not isinstance(perRank, list):
+			raise ValueError("%s: %r holds a deviceRngPerRank that is not a list" % (WHO, path))
+		# resumed on another number of ranks: every rank falls back to rank 0's state
+		deviceState = perRank[node.rank] if len(perRank) == node.size else deviceState
 	current = Rng.getState()
 	if deviceState is not None and current is not None:
 		checkGeneratorState(deviceState, current.get("bit_generator"), "deviceRng", path)

@@ -31,6 +31,16 @@ class Handler:
 		return [(start, min(start + self.batchsize, size)) for start in range(0, size, self.batchsize)]
 
 
+	def rowBatches(self, size):
+		"""batchRanges over this rank's rows when the handler has a nodeinfo of several ranks (its shard of the whole
+		data, in rank order), over all rows otherwise."""
+		node = getattr(self, "nodeinfo", None)
+		if node is None or node.size == 1:
+			return self.batchRanges(size)
+		lo, hi = node.shard(size)
+		return [(lo + a, lo + b) for a, b in self.batchRanges(hi - lo)]
+
+
 	def checkInputs(self, data, target, onDevice, what):
 		"""Validates one call's data and target; returns the data as a list of arrays and the sample count.
 

@@ -1,4 +1,6 @@
 """Trains a net for whole epochs: forward, cost, backward, optimizer step per batch."""
+import hashlib
+
 import numpy as np
 
 from framework import Config
@@ -15,6 +17,11 @@ class Trainer(Handler):
 	epoch; only an optimizer that needs every step's error (optimizer.needsError, Rprop's iRprop+) reads it per
 	step. Data is an array or a list of arrays, one per net input. A schedule not yet set up is set up on the
 	optimizer.
+
+	Data-parallel (the optimizer has a nodeinfo of several ranks, framework.Distributed): every rank is given the
+	same data and draws the same shuffle; each global batch of `batchsize` rows is split across the ranks (shards
+	differ by at most one row) and each rank's gradient is weighted by its share of rows, so the averaged step
+	equals the single-process step on the whole batch. The epoch's loss and metric are reduced over the ranks.
 	"""
 
 	def __init__(self, net, cost, optimizer, batchsize=128, schedule=None, progress=True, computeMetric=True):
@@ -31,13 +38,20 @@ class Trainer(Handler):
 				raise ValueError("Trainer: the schedule is set up on another optimizer than the one given")
 
 
-	def trainStep(self, data, target, query=True):
+	def trainStep(self, data, target, query=True, weight=1.0):
 		"""One optimizer step on one device batch; returns (error, metric or None), or nothing with query=False.
 
 		With query=False the error and the metric only go to the cost's device accumulators: nothing is read back
-		(unless the optimizer needs the error).
+		(unless the optimizer needs the error). `weight` scales this batch's gradient (and error): a data-parallel
+		rank's share of the global batch times the number of ranks; data None is an empty shard (no gradient).
 		"""
 		self.optimizer.zeroGradParams()
+		if data is None:
+			self.optimizer.update(error=0.0 if self.optimizer.needsError else None)
+			if self.schedule is not None:
+				self.schedule.onStep()
+			return (None, None) if query else None
+
 		pred = self.net(data)
 		if self.pendingTarget is not None:  # the call's labels, checked before its first step changes anything
 			hostTarget, self.pendingTarget = self.pendingTarget, None
@@ -48,6 +62,9 @@ class Trainer(Handler):
 		error, grad = result if needsError else (None, result)
 		metric = self.cost.validate(pred, target, queryValue=query) if self.computeMetric else None
 
+		if weight != 1.0:
+			grad *= weight  # backward is linear in the output gradient, so every parameter gradient is scaled alike
+			error = None if error is None else error * weight
 		self.net.backward(grad)
 		self.optimizer.update(error=error)
 		if self.schedule is not None:
@@ -62,7 +79,8 @@ class Trainer(Handler):
 		self.pendingTarget = target.get()
 		for _ in range(epochs):
 			batches = (
-				(self.netInput([ary[a:b] for ary in arrays], wasList), target[a:b]) for a, b in self.batchRanges(size)
+				(self.netInput([ary[lo:hi] for ary in arrays], wasList), target[lo:hi], weight) if hi > lo else (None, None, weight)
+				for lo, hi, weight in self.shards(range(size))
 			)
 			self.runEpoch(batches, size)
 		return self.history[-1]["loss"]
@@ -76,12 +94,40 @@ class Trainer(Handler):
 
 		for _ in range(epochs):
 			order = Config.hostRng().permutation(size) if shuffle else np.arange(size)
+			if shuffle and self.nodeinfo() is not None:
+				# Ranks seeded differently would train on overlapping shards without a word
+				self.nodeinfo().checkSameOnAllRanks(
+					"Trainer.trainFromHost", "the shuffles (seed every rank alike: Config.setSeed)", [hashlib.sha256(order).hexdigest()]
+				)
 			batches = (
-				(self.netInput(self.stageInputs(arrays, order[a:b]), wasList), self.stage("target", target[order[a:b]]))
-				for a, b in self.batchRanges(size)
+				(self.netInput(self.stageInputs(arrays, order[lo:hi]), wasList), self.stage("target", target[order[lo:hi]]), weight)
+				if hi > lo else (None, None, weight)
+				for lo, hi, weight in self.shards(order)
 			)
 			self.runEpoch(batches, size)
 		return self.history[-1]["loss"]
+
+
+	def nodeinfo(self):
+		"""The optimizer's NodeInfo when training runs on several ranks, else None."""
+		node = getattr(self.optimizer, "nodeinfo", None)
+		return node if node is not None and node.size > 1 else None
+
+
+	def shards(self, rows):
+		"""(start, stop, weight) of this rank's rows in each global batch of `rows` (an index array or a range).
+
+		A single process takes every batch whole with weight 1. A rank of a data-parallel job takes its shard of
+		each batch (start == stop when a batch has fewer rows than there are ranks) with weight
+		shard rows x ranks / batch rows, which makes the mean over ranks the gradient of the whole batch.
+		"""
+		node = self.nodeinfo()
+		for a, b in self.batchRanges(len(rows)):
+			if node is None:
+				yield a, b, 1.0
+			else:
+				lo, hi = node.shard(b - a)
+				yield a + lo, a + hi, (hi - lo) * node.size / (b - a)
 
 
 	def runEpoch(self, batches, size):
@@ -90,8 +136,8 @@ class Trainer(Handler):
 		start = self.clock()
 
 		try:
-			for data, target in self.progressBar(batches, "epoch %d" % (self.epoch + 1), len(self.batchRanges(size))):
-				self.trainStep(data, target, query=False)
+			for data, target, weight in self.progressBar(batches, "epoch %d" % (self.epoch + 1), len(self.batchRanges(size))):
+				self.trainStep(data, target, query=False, weight=weight)
 		finally:
 			self.pendingTarget = None
 
@@ -99,9 +145,9 @@ class Trainer(Handler):
 			self.schedule.onEpoch()
 		self.epoch += 1
 
-		self.history.append({
-			"epoch": self.epoch, "loss": self.cost.getMeanError(),
-			"metric": self.cost.getMeanValue() if self.computeMetric else None,
-			"seconds": self.clock() - start
-		})
+		loss, metric = self.cost.getMeanError(), self.cost.getMeanValue() if self.computeMetric else None
+		node = self.nodeinfo()
+		if node is not None:
+			loss, metric = node.meanOverRows(loss, self.cost.totalSamples), node.meanOverRows(metric, self.cost.valSamples)
+		self.history.append({"epoch": self.epoch, "loss": loss, "metric": metric, "seconds": self.clock() - start})
 		return self.history[-1]

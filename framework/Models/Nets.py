@@ -13,13 +13,18 @@ from framework.Modules.Conv2D import Conv2D
 from framework.Modules.Flatten import Flatten
 from framework.Modules.Linear import Linear
 from framework.Modules.MaxPool2D import MaxPool2D
+from framework.Modules.RNN import RNN
+from framework.Modules.SwapAxes import SwapAxes
 
 MLP_HIDDEN = (128, 64)
-KINDS = ("mlp", "cnn")
+KINDS = ("mlp", "cnn", "lstm")
+LSTM_HIDDEN = 128
 
 
 def buildNet(kind, inshape, classes=10, hidden=MLP_HIDDEN):
-	"""mlp: Linear-ReLU blocks of `hidden` sizes then Linear to classes; cnn: two conv-relu-pool blocks, then Linear."""
+	"""mlp: Linear-ReLU blocks of `hidden` sizes then Linear to classes; cnn: two conv-relu-pool blocks, then Linear;
+	lstm: (batch, steps, features) sequences made time-major, one LSTM layer of LSTM_HIDDEN units, its last step
+	to Linear."""
 	if kind not in KINDS:
 		raise ValueError("buildNet: unknown net %r; choose one of %s" % (kind, ", ".join(KINDS)))
 	inshape = tuple(inshape)
@@ -27,6 +32,8 @@ def buildNet(kind, inshape, classes=10, hidden=MLP_HIDDEN):
 		raise ValueError("buildNet: inshape must be a non-empty tuple of positive ints, got %r" % (inshape, ))
 	if kind == "cnn" and len(inshape) != 3:
 		raise ValueError("buildNet: the cnn takes images of shape (maps, height, width), got inshape %r" % (inshape, ))
+	if kind == "lstm" and len(inshape) != 2:
+		raise ValueError("buildNet: the lstm takes sequences of shape (steps, features), got inshape %r" % (inshape, ))
 
 	net = Sequential()
 	if kind == "mlp":
@@ -35,6 +42,10 @@ def buildNet(kind, inshape, classes=10, hidden=MLP_HIDDEN):
 			net.extend([Linear(size, width), Activation("relu")])
 			size = width
 		net.append(Linear(size, classes))
+
+	elif kind == "lstm":
+		# the handlers batch along axis 0, the RNN reads time-major input: SwapAxes turns one into the other
+		net.extend([SwapAxes(0, 1), RNN(inshape[-1], LSTM_HIDDEN, getSequences=False), Linear(LSTM_HIDDEN, classes)])
 
 	else:
 		maps, height, width = inshape

@@ -16,11 +16,13 @@ from framework.Modules.Linear import Linear
 from framework.Modules.MaxPool2D import MaxPool2D
 from framework.Modules.Replicate import Replicate
 from framework.Modules.Reshape import Reshape
+from framework.Modules.RNN import RNN
 from framework.Modules.SoftMax import SoftMax
 from framework.Modules.Split import Split
+from framework.Modules.SwapAxes import SwapAxes
 
 __all__ = [
 	"Module", "Activation", "Add", "AvgPool2D", "BatchNorm1D", "BatchNorm2D", "Concat", "Conv2D", "Dropout", "Embedder",
-	"Flatten", "Identity", "Linear", "MaxPool2D", "Replicate", "Reshape", "SoftMax", "Split",
+	"Flatten", "Identity", "Linear", "MaxPool2D", "Replicate", "Reshape", "RNN", "SoftMax", "Split", "SwapAxes",
 	"relu", "leakyRelu", "sigmoid", "tanh", "elu", "softPlus", "gelu",
 ]

@@ -52,6 +52,8 @@ class Optimizer:
 
 	def __init__(self, learnRate, nodeinfo=None):
 		self.learnRate = learnRate
+		if nodeinfo is not None and not callable(getattr(nodeinfo, "averageGradients", None)):
+			raise TypeError("%s: nodeinfo must be a framework.Distributed.NodeInfo or None, got %s" % (type(self).__name__, type(nodeinfo).__name__))
 		self.nodeinfo = nodeinfo
 		self.t = 0
 		self.hooks = []
@@ -72,6 +74,8 @@ class Optimizer:
 		"""Takes the trainable variables of a Module (getVarTable) or a list of Variables; resets t and state."""
 		self.layout = ParamLayout.ParamLayout(type(self).__name__, target, self.setupState, useGlobalState)
 		self.t = 0
+		if self.nodeinfo is not None:  # data-parallel: every rank the same variables, all starting from rank 0's values
+			self.nodeinfo.replicate(type(self).__name__ + ".setupOn", self.layout)
 		return self
 
 
@@ -103,8 +107,11 @@ class Optimizer:
 	def update(self, error=None):
 		"""Runs the hooks, then one step: t += 1 and one kernel per Group. A hook returning True skips the step."""
 		layout = self.requireSetup("update")
-		self.checkError(error)
 		groups = layout.groups()
+		if self.nodeinfo is not None:  # data-parallel: the checks, hooks and step see the means over the ranks
+			self.nodeinfo.averageGradients(groups)
+			error = self.nodeinfo.meanValue(error) if error is not None and self.needsError else error
+		self.checkError(error)
 		for hook in self.hooks:
 			if hook(groups):
 				return

@@ -6,50 +6,34 @@ the CUDA backend's own code (Backend/Cuda/Kernels.py handing the source to PyCUD
 GPU would compile. Only PyCUDA's loading step is replaced: `pycuda.compiler.SourceModule` compiles the source
 for sm_80 and sm_90 and loads nothing, so no driver and no context are needed.
 
-Needs PyCUDA and nvcc; .ci/run installs both (PyCUDA from ../shared/cuda, nvcc and a stand-in driver from
-../shared/cuda/nvcc-toolchain.sh) and sets FRAMEWORK_CUDA_COMPILE_CHECK=1, which turns a missing toolchain from
-a skip into a failure.
+The check runs in a child process (this file run as a script), the only one that loads PyCUDA: the stand-in
+driver of ../shared/cuda/nvcc-toolchain.sh crashes PyCUDA's driver init (which Config's backend detection
+calls), so it must not reach the test run itself. .ci/run installs PyCUDA from ../shared/cuda, puts nvcc on
+PATH, passes the stand-in's directory as FRAMEWORK_CUDA_STUB_LIBS and sets FRAMEWORK_CUDA_COMPILE_CHECK=1,
+which turns a missing toolchain from a skip into a failure. By hand:
+
+	eval "$(bash ../shared/cuda/nvcc-toolchain.sh)"; python tests/Backend/test_CudaCompile.py
 """
 import concurrent.futures
 import importlib
+import importlib.util
+import json
 import os
+import pathlib
 import pkgutil
 import shutil
+import subprocess
 import sys
 
-import numpy as np
 import pytest
 
-import framework
-from framework.Backend.Kernels import ElementwiseKernel, ReductionKernel, declaredKernels
-
 ARCHS = ("sm_80", "sm_90")
-REQUIRED = os.environ.get("FRAMEWORK_CUDA_COMPILE_CHECK") == "1"
-
-
-def requirePyCuda():
-	"""pycuda.compiler, or a skip (a failure when .ci/run promised the toolchain)."""
-	problem = None
-	if shutil.which("nvcc") is None:
-		problem = "nvcc is not on PATH"
-	else:
-		try:
-			return importlib.import_module("pycuda.compiler")
-		except ImportError as e:  # no PyCUDA, or no libcuda.so.1 (real or stand-in) for its driver module
-			problem = "PyCUDA does not import: %s" % e
-	if REQUIRED:
-		pytest.fail("FRAMEWORK_CUDA_COMPILE_CHECK=1 but %s" % problem)
-	pytest.skip(problem + " (run eval \"$(bash ../shared/cuda/nvcc-toolchain.sh)\" with PyCUDA installed)")
-
-
-def importEveryFrameworkModule():
-	for info in pkgutil.walk_packages(framework.__path__, "framework."):
-		if not info.name.endswith("__main__"):
-			importlib.import_module(info.name)
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 class CompileOnlyModule:
 	"""Stands in for pycuda.compiler.SourceModule: records the source PyCUDA generated and loads nothing."""
+	built = []
 
 	def __init__(self, source, nvcc="nvcc", options=None, keep=False, no_extern_c=False, arch=None, code=None,
 				 cache_dir=None, include_dirs=()):
@@ -72,31 +56,29 @@ class CompileOnlyFunction:
 		raise AssertionError("the compile check launched a kernel")
 
 
-def test_importingTheCudaBackendMakesNoContext():
-	requirePyCuda()
+def check():
+	"""Builds and compiles every declared kernel; returns a JSON-able report. Runs in the child process."""
+	import pycuda.compiler as compiler
+
+	import framework
+	from framework.Backend.Kernels import ReductionKernel, declaredKernels
+
 	cuda = importlib.import_module("framework.Backend.Cuda")
-	importlib.import_module("framework.Backend.Cuda.Kernels")
-	assert "pycuda.autoprimaryctx" not in sys.modules and "pycuda.autoinit" not in sys.modules
-	assert callable(cuda.activate)
+	contextAtImport = sorted(m for m in ("pycuda.autoprimaryctx", "pycuda.autoinit") if m in sys.modules)
+	for info in pkgutil.walk_packages(framework.__path__, "framework."):
+		if not info.name.endswith("__main__"):
+			importlib.import_module(info.name)
 
-
-def test_everyKernelCompilesForSm80AndSm90(monkeypatch):
-	compiler = requirePyCuda()
-	importEveryFrameworkModule()
-	cuda = importlib.import_module("framework.Backend.Cuda")
-
-	kernels = [k for k in declaredKernels() if k.module.startswith("framework.")]
-	monkeypatch.setattr(compiler, "SourceModule", CompileOnlyModule)
-	CompileOnlyModule.built = []
-
-	instances = []  # (kernel name, dtype, the sources PyCUDA generated for it)
-	for kernel in kernels:
+	compiler.SourceModule = CompileOnlyModule
+	instances = []  # (kernel, dtype name, the sources PyCUDA generated for that instance)
+	for kernel in declaredKernels():
 		for dtype in kernel.dtypes():
 			first = len(CompileOnlyModule.built)
 			kernel.build(cuda, dtype)
-			instances.append((kernel.name, dtype, CompileOnlyModule.built[first:]))
+			instances.append((kernel, str(dtype), CompileOnlyModule.built[first:]))
 
-	def compileOne(module, arch):
+	def compileOne(job):
+		module, arch = job[2], job[3]
 		try:
 			# cache_dir=False: PyCUDA's cache preprocesses every source to key it, one more nvcc run per kernel.
 			compiler.compile(module.source, options=module.options, no_extern_c=module.noExternC, arch=arch,
@@ -105,22 +87,64 @@ def test_everyKernelCompilesForSm80AndSm90(monkeypatch):
 			return str(e)
 		return None
 
-	jobs = [(name, dtype, arch, module) for name, dtype, modules in instances for module in modules for arch in ARCHS]
+	jobs = [(kernel.name, dtype, module, arch) for kernel, dtype, modules in instances for module in modules for arch in ARCHS]
 	with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-		errors = list(pool.map(lambda job: compileOne(job[3], job[2]), jobs))
+		errors = list(pool.map(compileOne, jobs))
 
-	failed = sorted({(name, str(dtype), arch, error.splitlines()[-3:].__str__()) for (name, dtype, arch, _), error in zip(jobs, errors) if error})
-	compiled = len({(name, dtype) for name, dtype, _ in instances}) - len({(name, dtype) for name, dtype, _, _ in failed})
+	return {
+		"contextAtImport": contextAtImport,
+		"instances": [
+			[kernel.name, kernel.module, dtype, isinstance(kernel, ReductionKernel), len(modules)] for kernel, dtype, modules in instances
+		],
+		"nvccRuns": len(jobs),
+		"failed": [[name, dtype, arch, error] for (name, dtype, _, arch), error in zip(jobs, errors) if error],
+	}
+
+
+def runCheck():
+	"""Runs check() in a child process with the toolchain and returns its report; skips (or fails) without one."""
+	if shutil.which("nvcc") is None:
+		problem = "nvcc is not on PATH"
+	elif importlib.util.find_spec("pycuda") is None:
+		problem = "PyCUDA is not installed"
+	else:
+		env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+		stubs = os.environ.get("FRAMEWORK_CUDA_STUB_LIBS")
+		if stubs:
+			env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [stubs, os.environ.get("LD_LIBRARY_PATH")]))
+		result = subprocess.run([sys.executable, __file__, "--json"], capture_output=True, text=True, env=env, cwd=ROOT)
+		if result.returncode == 0:
+			return json.loads(result.stdout.splitlines()[-1])
+		if "No module named 'pycuda'" not in result.stderr and "libcuda.so" not in result.stderr:
+			pytest.fail("the CUDA compile check crashed:\n" + result.stderr[-4000:])
+		problem = "PyCUDA does not import: " + result.stderr.strip().splitlines()[-1]
+
+	if os.environ.get("FRAMEWORK_CUDA_COMPILE_CHECK") == "1":
+		pytest.fail("FRAMEWORK_CUDA_COMPILE_CHECK=1 but %s" % problem)
+	pytest.skip(problem + " (see this file's docstring for the toolchain)")
+
+
+def test_everyKernelCompilesForSm80AndSm90WithoutAContext():
+	report = runCheck()
 	print("CUDA compile check: %d of %d kernel instances compile for %s (%d nvcc runs)" % (
-		compiled, len(instances), " and ".join(ARCHS), len(jobs)
+		len(report["instances"]) - len({(f[0], f[1]) for f in report["failed"]}), len(report["instances"]),
+		" and ".join(ARCHS), report["nvccRuns"]
 	))
-	assert not failed, "kernels nvcc rejects:\n" + "\n".join("%s [%s, %s]: %s" % f for f in failed)
 
-	# Every declaration was reached: both dtypes of each generic kernel, reductions as two stages, the options.
-	names = {name for name, _, _ in instances}
+	# Importing the CUDA backend made no context (activate() does, on first use).
+	assert report["contextAtImport"] == []
+	assert not report["failed"], "kernels nvcc rejects:\n" + "\n".join(
+		"%s [%s, %s]: %s" % (name, dtype, arch, "\n".join(error.splitlines()[-6:])) for name, dtype, arch, error in report["failed"]
+	)
+
+	# Every declaration was reached: both dtypes of each generic kernel, two stages per reduction, the options.
+	instances = [i for i in report["instances"] if i[1].startswith("framework.")]
+	names = {i[0] for i in instances}
 	assert {"adamStep", "rpropPlusStep", "irpropPlusStep", "rmspropStepCME", "sumSquaresHook", "sharedAdd"} <= names
-	assert len(instances) == sum(len(k.dtypes()) for k in kernels) >= 170
-	assert all(len(modules) == (2 if isinstance(k, ReductionKernel) else 1)
-		for k in kernels for name, _, modules in instances if name == k.name)
-	assert any(isinstance(k, ElementwiseKernel) for k in kernels)
-	assert {dtype for _, dtype, _ in instances} >= {np.dtype(np.float32), np.dtype(np.float64)}
+	assert {i[2] for i in instances} >= {"float32", "float64"}
+	assert len(instances) >= 170
+	assert all(modules == (2 if isReduction else 1) for _, _, _, isReduction, modules in instances)
+
+
+if __name__ == "__main__":
+	print(json.dumps(check()) if "--json" in sys.argv else json.dumps(check(), indent=1))

@@ -82,6 +82,21 @@ MODULE_CASES = [
 	_case("Embedder", Modules.Embedder, lambda rng: (
 		Modules.Embedder(5, 3).calcMode(np.float64), gpuarray.to_gpu(np.array([[0, 2, 2, 4], [4, 1, 2, 0]], dtype=np.int32))
 	), "intInput"),
+	_case("SwapAxes-batch-time", Modules.SwapAxes, lambda rng: _single(Modules.SwapAxes(0, 1), rng, 2, 3, 4)),
+	_case("SwapAxes-inner", Modules.SwapAxes, lambda rng: _single(Modules.SwapAxes(3, 1), rng, 2, 3, 2, 4, 3)),
+	_case("SwapAxes-same", Modules.SwapAxes, lambda rng: _single(Modules.SwapAxes(1, 1), rng, 2, 3)),
+] + [
+	_case("RNN-%s-%s" % (mode, direction), Modules.RNN, (lambda mode, direction: lambda rng: _single(
+		Modules.RNN(2, 3, mode=mode, direction=direction), rng, 3, 2, 2
+	))(mode, direction))
+	for mode in ("lstm", "gru", "relu", "tanh") for direction in ("uni", "bi")
+] + [
+	_case("RNN-gru-2layers-bi-last", Modules.RNN, lambda rng: _single(
+		Modules.RNN(2, 3, layers=2, mode="gru", direction="bi", getSequences=False), rng, 3, 2, 2
+	)),
+	_case("RNN-lstm-2layers-dropout", Modules.RNN, lambda rng: _single(
+		Modules.RNN(2, 3, layers=2, dropout=0.4), rng, 3, 2, 2
+	), "randomTrain"),
 ]
 
 

@@ -4,13 +4,14 @@ import numpy as np
 from framework import Config
 from framework.Backend.Cpu import Rng, Threads
 from framework.Backend.Cpu.Array import Array, alignedEmpty
+from framework.Backend.Cpu.Collective import collectiveInPlace
 from framework.Backend.Cpu.Blas import gemm, gemv, sumOnMatrix
 from framework.Backend.Cpu.Kernels import ElementwiseKernel as buildElementwise, ReductionKernel as buildReduction
 from framework.Backend.Cpu.Rng import fillUniform, fillNormal
 
 __all__ = (
 	"activate", "ArrayType", "toDevice", "empty", "zeros", "synchronize", "buildElementwise", "buildReduction",
-	"gemm", "gemv", "sumOnMatrix", "fillUniform", "fillNormal", "Rng",
+	"gemm", "gemv", "sumOnMatrix", "fillUniform", "fillNormal", "Rng", "collectiveInPlace",
 )
 
 # Before any kernel starts the OpenMP runtime, which reads both settings once

@@ -4,6 +4,7 @@ PyCUDA built without cuRAND (no curand.h at build time) has no generator, so
 then the numbers are drawn on the host and copied over: slower, still seeded.
 """
 import numpy as np
+import pycuda.gpuarray as pgpu
 
 from framework import Config
 
@@ -13,7 +14,6 @@ _hostFallback = None
 
 def _seedGetter(seed):
 	def getter(count):
-		import pycuda.gpuarray as pgpu
 		return pgpu.to_gpu(np.random.default_rng([seed, 2]).integers(1, 2 ** 31 - 1, size=count, dtype=np.int32))
 	return getter
 
@@ -27,7 +27,7 @@ def seed(value):
 def _make(value):
 	global _generator
 	try:
-		from pycuda import curandom
+		from pycuda import curandom  # here: a PyCUDA built without cuRAND fails this import, which selects the fallback
 		_generator = curandom.XORWOWRandomNumberGenerator(seed_getter=_seedGetter(value if value is not None else 0))
 	except Exception:  # no cuRAND in this PyCUDA build
 		_generator = False
