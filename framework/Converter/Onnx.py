@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from framework import Files, Modules
+from framework import Files
 from framework.Containers.Graph import Graph
 from framework.Containers.Parallel import Parallel
 from framework.Containers.Sequential import Sequential
@@ -12,13 +12,13 @@ from framework.Converter.OnnxGraph import OnnxGraph, Tensor
 from framework.Converter.OnnxLayers import LAYERS
 from framework.Modules.Embedder import Embedder
 from framework.Modules.Module import Module
+from framework.Modules.RNN import RNN
 
 OPSET = 17  # the oldest opset with every operator used here in its current form (Split's sizes as an input: 13)
 IR_VERSION = 8  # the IR that opset 17 shipped with: runtimes from 2022 on read the file
 BATCH = "batch"  # the name of the dynamic first axis of every input
 TIME = "time"  # and of the time axis of the (time, batch, features) input of a recurrent layer
 INSTALL = 'pip install -e ".[onnx]"'
-RECURRENT = getattr(Modules, "RNN", None)  # the recurrent layer, where framework.Modules has it
 
 
 def exportOnnx(net, path, inputShapes):
@@ -122,7 +122,7 @@ def firstReaders(net, count):
 
 def dynamicShape(shape, reader):
 	"""The input's ONNX shape: the batch axis free; a recurrent layer reads (time, batch, ...), both free."""
-	if RECURRENT is not None and type(reader) is RECURRENT and len(shape) == 3:
+	if type(reader) is RNN and len(shape) == 3:
 		return [TIME, BATCH, shape[2]]
 	return [BATCH] + list(shape[1:])
 

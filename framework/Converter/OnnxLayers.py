@@ -179,10 +179,6 @@ LAYERS = {
 	Modules.Split: (split, False),
 	Modules.Concat: (concat, True),
 	Modules.Add: (add, True),
+	Modules.RNN: (rnn, False),
+	Modules.SwapAxes: (swapAxes, False),
 }
-
-# The recurrent layer and SwapAxes, where framework.Modules has them
-if hasattr(Modules, "RNN"):
-	LAYERS[Modules.RNN] = (rnn, False)
-if hasattr(Modules, "SwapAxes"):
-	LAYERS[Modules.SwapAxes] = (swapAxes, False)

@@ -33,7 +33,10 @@ def rnn(graph, module, x, path):
 
 	seq = x.name
 	for layer in range(module.layers):
-		params = [[var.data.get().astype(np.float32) for var in module._params(layer, d)] for d in range(dirs)]
+		params = [
+			[module.vars[module.paramName(p, layer, d)].data.get().astype(np.float32) for p in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+			for d in range(dirs)
+		]
 		W = graph.constant("%s.W_l%d" % (base, layer), np.stack([reorderGates(p[0], mode, H) for p in params]))
 		R = graph.constant("%s.R_l%d" % (base, layer), np.stack([reorderGates(p[1], mode, H) for p in params]))
 		B = graph.constant("%s.B_l%d" % (base, layer), np.stack([

@@ -9,11 +9,12 @@ from framework.__main__ import main
 TINY = ["--subset", "64", "--batch-size", "32", "--no-progress", "--epochs", "1"]
 
 
-@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+@pytest.mark.parametrize("kind", ["mlp", "cnn", "lstm"])
 def test_exportWhatTrainWrote(kind, tmp_path, capsys, rng):
 	pytest.importorskip("onnx")
 	ort = pytest.importorskip("onnxruntime")
 	from framework.Backend import gpuarray
+	from framework.Handlers import readCheckpointInfo
 	from framework.Models import loadNet
 
 	assert main(["train", "--net", kind, "--out", str(tmp_path)] + TINY) == 0
@@ -23,7 +24,7 @@ def test_exportWhatTrainWrote(kind, tmp_path, capsys, rng):
 
 	net = loadNet(checkpoint)
 	session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-	inshape = (64, ) if kind == "mlp" else (1, 8, 8)
+	inshape = tuple(readCheckpointInfo(checkpoint)["meta"]["architecture"]["inshape"])
 	for batch in (1, 7):
 		x = rng.random((batch, ) + inshape, dtype=np.float32)
 		np.testing.assert_allclose(session.run(None, {"input": x})[0], net(gpuarray.to_gpu(x)).get(), rtol=1e-5, atol=1e-5)

@@ -313,8 +313,6 @@ def test_missingOnnxNamesTheExtra(tmp_path, monkeypatch):
 def test_recurrentNetsWithFreeTimeAndBatch(mode, tmp_path, rng):
 	# The registry cases (tests/Modules/cases.py) cover every mode and direction; this one stacks two bidirectional
 	# layers behind a SwapAxes and keeps the last step, at sizes where float32 rounding adds up over 9 steps
-	if not hasattr(Modules, "RNN") or not hasattr(Modules, "SwapAxes"):
-		pytest.skip("framework.Modules has no RNN/SwapAxes on this branch")
 	net = Sequential().extend([
 		Modules.SwapAxes(0, 1), Modules.RNN(6, 8, layers=2, mode=mode, direction="bi", getSequences=False), Modules.Linear(16, 3)
 	])
