@@ -206,11 +206,14 @@ def realSignature(obj):
 	return params
 
 
-def sameDefault(text, value):
-	"""Whether the default written in the docs (source text) denotes the real default value."""
+def sameDefault(text, value, module=None):
+	"""Whether the default written in the docs (source text) denotes the real default value. A name may stand for a
+	constant of the documented object's module (loadText's path=BUILTIN_TEXT, whose value differs per machine)."""
 	try:
 		written = ast.literal_eval(text)
 	except (ValueError, SyntaxError):
+		if module is not None and text.isidentifier() and getattr(module, text, REQUIRED) is value:
+			return True
 		return text in (getattr(value, "__name__", None), getattr(value, "__qualname__", None), repr(value))
 	if isinstance(written, float) or isinstance(value, float):
 		return type(value) in (int, float) and float(written) == float(value)

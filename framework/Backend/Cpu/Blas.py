@@ -41,7 +41,7 @@ def _loadOpenBlas():
 		return None, None, None
 
 	for dtype, fn in fns.items():
-		scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
+		scalar = np.ctypeslib.as_ctypes_type(dtype)
 		fn.restype = None
 		fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
 			scalar, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64,

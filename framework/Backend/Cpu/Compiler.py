@@ -26,8 +26,11 @@ import stat
 import subprocess
 import tempfile
 
+import numpy as np
+
 from framework.Backend import Compilation
 from framework.Backend.Compilation import CompilerError
+from framework.Backend.KernelSource import typedefT
 
 FLAGS = ["-O3", "-march=native", "-fno-math-errno", "-fopenmp", "-fPIC", "-shared", "-std=gnu11"]
 TARGET_FLAGS = ["-march=native"]  # the flags in FLAGS that change which instructions the compiler may emit
@@ -232,10 +235,9 @@ def typedFunction(source, name, dtype, argtypes, restype=None):
 
 	An entry "T" in argtypes stands for a scalar of that type.
 	"""
-	import numpy as np  # local: the rest of this module does not need numpy
-
-	ctype, scalar = ("float", ctypes.c_float) if np.dtype(dtype) == np.float32 else ("double", ctypes.c_double)
-	fn = getattr(load("typedef %s T;\n" % ctype + source, "%s_%s" % (name, np.dtype(dtype).name)), "fw_" + name)
+	dtype = np.dtype(dtype)
+	scalar = np.ctypeslib.as_ctypes_type(dtype)
+	fn = getattr(load(typedefT(dtype) + source, "%s_%s" % (name, dtype.name)), "fw_" + name)
 	fn.argtypes = [scalar if argtype == "T" else argtype for argtype in argtypes]
 	fn.restype = restype
 	return fn
