@@ -20,6 +20,8 @@ setup(
 		"blas": ["scipy-openblas64>=0.3.27"],
 		# Data-parallel training (framework.Distributed): mpi4py, and MPICH from the package index for a working mpiexec
 		"mpi": ["mpi4py>=4.0", "mpich"],
+		# exportOnnx writes ONNX files (onnx); the tests run them with ONNX Runtime against our forward pass
+		"onnx": ["onnx>=1.14", "onnxruntime>=1.16"],
 	},
 	entry_points={"console_scripts": ["framework=framework.__main__:main"]},
 )

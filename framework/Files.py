@@ -46,8 +46,9 @@ def hostTag():
 
 
 @contextlib.contextmanager
-def atomicWrite(path):
-	"""Yields an open h5py.File for writing; on success it replaces `path` durably, on error it is removed."""
+def atomicPath(path):
+	"""Yields a temporary path beside `path` to write any file to; on success it replaces `path` durably, on error
+	it is removed. atomicWrite builds on it for HDF5; other formats (an ONNX export) use it directly."""
 	path = os.fspath(path)
 	directory = os.path.dirname(os.path.abspath(path))
 	os.makedirs(directory, exist_ok=True)
@@ -60,9 +61,7 @@ def atomicWrite(path):
 	os.umask(umask)
 	os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a checkpoint should get the usual permissions
 	try:
-		with h5py.File(tmp, "w", userblock_size=USERBLOCK) as f:
-			yield f
-		stampFile(tmp)
+		yield tmp
 		# The data must be on disk before the rename, else a power cut can leave the new name on an empty file
 		syncPath(tmp, os.O_RDONLY)
 		os.replace(tmp, path)
@@ -71,6 +70,22 @@ def atomicWrite(path):
 	finally:
 		if os.path.exists(tmp):
 			os.remove(tmp)
+
+
+@contextlib.contextmanager
+def atomicWrite(path):
+	"""Yields an open h5py.File for writing; on success it replaces `path` durably, on error it is removed."""
+	with atomicPath(path) as tmp:
+		with h5py.File(tmp, "w", userblock_size=USERBLOCK) as f:
+			yield f
+		stampFile(tmp)
+
+
+def writeBytesAtomically(path, data):
+	"""Replaces `path` by the bytes `data`, durably, keeping the previous file if anything fails."""
+	with atomicPath(path) as tmp:
+		with open(tmp, "wb") as f:
+			f.write(data)
 
 
 def stampFile(path):

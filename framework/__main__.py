@@ -1,4 +1,4 @@
-"""`python -m framework {train,compare,trajectory,predict}`: the main job (also the `framework` console script).
+"""`python -m framework {train,compare,trajectory,predict,export}`: the main job (also the `framework` console script).
 
 Bad input (unknown optimizer or hyperparameter, missing data, an unusable --out) ends with one line on stderr
 and exit status 2, a diverged run (non-finite loss) with one line and status 1, Ctrl-C with one line and

@@ -26,6 +26,7 @@ API = DOCS / "api"
 PACKAGES = [
 	"framework.Modules", "framework.Containers", "framework.Cost", "framework.Optimizers",
 	"framework.Optimizers.Hooks", "framework.Optimizers.Schedules", "framework.Handlers", "framework.Models",
+	"framework.Converter",
 	"framework.Datasets", "framework.Variable", "framework.Distributed",
 ]
 

@@ -33,6 +33,8 @@ EXPECTED_SKIPS = {
 # Pages whose examples need an optional extra (skipped where it is not installed).
 EXPECTED_REQUIRES = {
 	"guides/getting-started.md": ["sklearn"],  # loadDigits reads scikit-learn's bundled digits
+	"guides/deploying.md": ["sklearn", "onnx", "onnxruntime"],  # the digits, exported and run by ONNX Runtime
+	"api/Converter/exportOnnx.md": ["onnx", "onnxruntime"],  # the "onnx" extra
 	"api/Datasets/loadDigits.md": ["sklearn"],
 	"api/Datasets/loadDigitSequences.md": ["sklearn"],
 	"api/Distributed/NodeInfo.md": ["mpi4py"],  # the mpi extra

@@ -1,7 +1,7 @@
 """The `framework` command line: one subparser per subcommand module (they import Args; nothing imports this but __main__)."""
 import argparse
 
-from framework.Cli import Compare, Predict, Train, Trajectory
+from framework.Cli import Compare, Export, Predict, Train, Trajectory
 
 
 class Parser(argparse.ArgumentParser):
@@ -13,11 +13,12 @@ class Parser(argparse.ArgumentParser):
 
 def buildParser():
 	parser = Parser(prog="framework", description="Train and compare nets and optimizers with the framework.")
-	sub = parser.add_subparsers(dest="command", metavar="{train,compare,trajectory,predict}")
+	sub = parser.add_subparsers(dest="command", metavar="{train,compare,trajectory,predict,export}")
 	sub.required = True
 
 	Train.addParser(sub)
 	Compare.addParser(sub)
 	Trajectory.addParser(sub)
 	Predict.addParser(sub)
+	Export.addParser(sub)
 	return parser
