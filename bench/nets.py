@@ -221,7 +221,8 @@ def mainDevice(args, backend):
 			torchStepFn = torchStep(torch, theirs(torch).to(device), torch.from_numpy(x).to(device), torch.from_numpy(y).long().to(device))
 			ourTime, torchTime = timeRounds([ourStepFn, torchStepFn], rounds, inner, synchronize)
 			ratio = torchTime / ourTime
-			isTarget = key == DEVICE_TARGET["net"] and batch == DEVICE_TARGET["batch"]
+			# the target's batch is the largest one (4096; --quick: its stand-in), so a dry run exercises the check too
+			isTarget = key == DEVICE_TARGET["net"] and batch == batches[-1]
 			met = ratio >= DEVICE_TARGET["ratio"] if isTarget else None
 			rows.append([title, batch, "%.3f" % (ourTime * 1e3), "%.3f" % (torchTime * 1e3), "%.2f" % ratio,
 				"-" if met is None else ">= %.1f %s" % (DEVICE_TARGET["ratio"], "met" if met else "MISSED")])
@@ -232,7 +233,7 @@ def mainDevice(args, backend):
 	printTable(["net", "batch", "ours ms", "torch ms", "ratio", "target"], rows)
 	writeJson(args.json, {
 		"backend": backend, "device": deviceName, "torch": torch.__version__, "torchDevice": device, "quick": args.quick,
-		"rounds": rounds, "inner": inner, "rows": records, "target": DEVICE_TARGET,
+		"rounds": rounds, "inner": inner, "rows": records, "target": dict(DEVICE_TARGET, batch=batches[-1]),
 	})
 
 
