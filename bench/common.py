@@ -5,13 +5,67 @@ import platform
 import statistics
 import time
 
-import numpy as np
+# numpy and the framework are imported inside the functions that use them: bench/nets.py parses its arguments
+# (addBackendArguments) before it sets the thread variables that numpy's BLAS reads when it loads.
 
-from framework.Backend import gpuarray
+
+def addBackendArguments(parser):
+	"""--backend cpu|cuda (default: FRAMEWORK_BACKEND's choice) and --quick (tiny sizes and repeats: a dry run)."""
+	parser.add_argument("--backend", choices=["cpu", "cuda"], default=None,
+		help="the framework's backend (default: what FRAMEWORK_BACKEND selects)")
+	parser.add_argument("--quick", action="store_true", help="tiny sizes and repeats, to check the script in seconds")
+
+
+def selectBackend(name):
+	"""Config.setBackend(name) before the first array (None: FRAMEWORK_BACKEND's choice); returns the backend.
+
+	The choice is also exported as FRAMEWORK_BACKEND, so worker processes the script starts use the same backend.
+	"""
+	from framework import Config
+	if name is not None:
+		Config.setBackend(name)
+	backend = Config.getBackend()
+	os.environ["FRAMEWORK_BACKEND"] = backend
+	return backend
+
+
+def torchDevice(backend):
+	"""The torch device that matches our backend: both sides of a comparison run on the same hardware."""
+	return "cuda" if backend == "cuda" else "cpu"
+
+
+def synchronizeAll(torch=None, device="cpu"):
+	"""Waits for our device work and, on a CUDA device, for torch's: a clock read after it sees the work done."""
+	from framework.Backend import gpuarray
+	gpuarray.synchronize()
+	if torch is not None and device == "cuda":
+		torch.cuda.synchronize()
+
+
+def timeRounds(fns, rounds, inner, synchronize):
+	"""Median seconds per call of each fn, timed in alternating rounds (load from other processes falls on all alike).
+
+	Each sample is `inner` back-to-back calls then one synchronize, divided by inner: a step shorter than a
+	millisecond on a GPU is not dominated by the cost of the synchronize. Two warm-up calls each (kernels compile).
+	"""
+	for fn in fns:
+		fn()
+		fn()
+	synchronize()
+	samples = [[] for _ in fns]
+	for _ in range(rounds):
+		for fn, times in zip(fns, samples):
+			start = time.perf_counter()
+			for _ in range(inner):
+				fn()
+			synchronize()
+			times.append((time.perf_counter() - start) / inner)
+	return [statistics.median(times) for times in samples]
 
 
 def timeit(fn, repeats=7, warmup=2):
 	"""Median wall time of fn() in seconds (device work is synchronized before each clock read)."""
+	from framework.Backend import gpuarray
 	for _ in range(warmup):
 		fn()
 	gpuarray.synchronize()
@@ -30,12 +84,14 @@ def streamingLimit(size=64 * 2 ** 20, repeats=7):
 
 	A plain copy would understate the limit: it pays an extra read for every write it does.
 	"""
+	import numpy as np
 	a, b = np.ones(size, np.float32), np.ones(size, np.float32)
 	seconds = timeit(lambda: np.add(a, b, out=a), repeats=repeats)
 	return 3 * a.nbytes / seconds / 1e9
 
 
 def machine():
+	import numpy as np
 	cpu = platform.processor() or platform.machine()
 	try:
 		with open("/proc/cpuinfo") as f:

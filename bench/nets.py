@@ -6,6 +6,12 @@ Targets on the CPU: MLP >= 1.0x, CNN >= 0.7x. A per-module profile of our steps 
 
     python bench/nets.py [--rounds 5] [--repeats 21] [--threads N] [--passive] [--json bench/results/nets.json]
 
+--backend cuda (or --device-table on any backend) times the device table instead: the MLP and LeNet steps at
+batch 128 and 4096 against PyTorch on the same device, in one process (our CUDA context is the device's primary
+context, which torch shares); target MLP at batch 4096 >= 0.9x torch. --quick: tiny batches and repeats, a dry run.
+
+    python bench/nets.py --backend cuda [--quick] [--json bench/results/nets-cuda.json]
+
 Each side runs in its own worker process (one process holding our OpenMP and OpenBLAS pools next to PyTorch's
 makes the spinning pools fight over the cores, which no real user pays), and the workers alternate for several
 rounds so that a change of machine load hits both alike; a side's time is the median over rounds of each
@@ -22,7 +28,12 @@ import time
 from collections import defaultdict
 
 
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+
 def parseArgs():
+	sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+	from bench.common import addBackendArguments  # imports neither numpy nor the framework: the thread variables come first
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--rounds", type=int, default=5)
 	parser.add_argument("--repeats", type=int, default=21)
@@ -30,7 +41,9 @@ def parseArgs():
 	parser.add_argument("--threads", type=int, default=None)
 	parser.add_argument("--passive", action="store_true", help="OMP_WAIT_POLICY=passive for both sides")
 	parser.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
-	parser.add_argument("--json", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "nets.json"))
+	parser.add_argument("--json", default=None, help="default: bench/results/nets.json (nets-cuda.json for the device table)")
+	parser.add_argument("--device-table", action="store_true", help="the --backend cuda table on the selected backend")
+	addBackendArguments(parser)
 	return parser.parse_args()
 
 
@@ -45,7 +58,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import printTable, timeit, writeJson  # noqa: E402
+from bench.common import printTable, selectBackend, synchronizeAll, timeit, timeRounds, torchDevice, writeJson  # noqa: E402
 from framework import Config  # noqa: E402
 from framework.Backend import gpuarray  # noqa: E402
 from framework.Containers import Sequential  # noqa: E402
@@ -53,6 +66,9 @@ from framework.Cost import CrossEntropy  # noqa: E402
 from framework.Modules import Activation, Conv2D, Flatten, Linear, MaxPool2D, relu  # noqa: E402
 
 TARGETS = {"mlp": 1.0, "cnn": 0.7}
+# The device table's batches and its one target: the MLP step at the large batch, as a ratio torch time / ours
+DEVICE_BATCHES = (128, 4096)
+DEVICE_TARGET = {"net": "mlp", "batch": 4096, "ratio": 0.9}
 
 
 def ourMlp():
@@ -141,9 +157,10 @@ class _Timed:
 		return self.timed("bwd", self.module.backward, grad, **kwargs)
 
 
-def inputs(key):
-	"""The same data for both sides: seeded per net."""
-	_, batch, shape, _, _ = NETS[key]
+def inputs(key, batch=None):
+	"""The same data for both sides: seeded per net (batch: the net's own unless given)."""
+	_, ownBatch, shape, _, _ = NETS[key]
+	batch = ownBatch if batch is None else batch
 	rng = np.random.default_rng(sorted(NETS).index(key))
 	return rng.standard_normal((batch, ) + shape).astype(np.float32), rng.integers(0, 10, batch).astype(np.int32)
 
@@ -178,9 +195,60 @@ def runWorker(side, args):
 	return json.loads(out.strip().splitlines()[-1])
 
 
+def mainDevice(args, backend):
+	"""The --backend cuda table: each net's step at each batch, ours and torch's on the same device, one process."""
+	try:
+		import torch
+	except ImportError:
+		sys.exit("bench/nets.py: the device table compares with torch, which is not installed")
+	device = torchDevice(backend)
+	if device == "cuda" and not torch.cuda.is_available():
+		sys.exit("bench/nets.py: --backend cuda but torch sees no CUDA device")
+	deviceName = torch.cuda.get_device_name() if device == "cuda" else "cpu"
+	batches = (16, 64) if args.quick else DEVICE_BATCHES
+	rounds, inner = (2, 1) if args.quick else (args.rounds, 10)
+
+	def synchronize():
+		synchronizeAll(torch, device)
+
+	Config.setSeed(0)
+	torch.manual_seed(0)
+	rows, records = [], []
+	for key, (title, _, _, ours, theirs) in NETS.items():
+		for batch in batches:
+			x, y = inputs(key, batch)
+			ourStepFn = ourStep(ours(), CrossEntropy(), gpuarray.to_gpu(x), gpuarray.to_gpu(y))
+			torchStepFn = torchStep(torch, theirs(torch).to(device), torch.from_numpy(x).to(device), torch.from_numpy(y).long().to(device))
+			ourTime, torchTime = timeRounds([ourStepFn, torchStepFn], rounds, inner, synchronize)
+			ratio = torchTime / ourTime
+			# the target's batch is the largest one (4096; --quick: its stand-in), so a dry run exercises the check too
+			isTarget = key == DEVICE_TARGET["net"] and batch == batches[-1]
+			met = ratio >= DEVICE_TARGET["ratio"] if isTarget else None
+			rows.append([title, batch, "%.3f" % (ourTime * 1e3), "%.3f" % (torchTime * 1e3), "%.2f" % ratio,
+				"-" if met is None else ">= %.1f %s" % (DEVICE_TARGET["ratio"], "met" if met else "MISSED")])
+			records.append(dict(net=key, title=title, batch=batch, oursSeconds=ourTime, torchSeconds=torchTime, ratio=ratio, met=met))
+
+	print("one training step (forward + cost + backward, float32), backend %s on %s, torch %s on %s; median of %d rounds x %d steps" % (
+		backend, deviceName, torch.__version__, device, rounds, inner))
+	printTable(["net", "batch", "ours ms", "torch ms", "ratio", "target"], rows)
+	writeJson(args.json, {
+		"backend": backend, "device": deviceName, "torch": torch.__version__, "torchDevice": device, "quick": args.quick,
+		"rounds": rounds, "inner": inner, "rows": records, "target": dict(DEVICE_TARGET, batch=batches[-1]),
+	})
+
+
 def main(args):
 	if args.worker is not None:
 		return worker(args.worker, args)
+
+	backend = selectBackend(args.backend)
+	deviceTable = backend == "cuda" or args.device_table
+	if args.json is None:
+		args.json = os.path.join(RESULTS, "nets-cuda.json" if deviceTable else "nets.json")
+	if deviceTable:
+		return mainDevice(args, backend)
+	if args.quick:
+		args.rounds, args.repeats, args.warmup = 1, 3, 1
 
 	rounds = {"ours": [], "torch": []}
 	for r in range(args.rounds):

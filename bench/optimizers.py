@@ -7,6 +7,13 @@ counted as 3 x nbytes, measured in the same run. Times are medians of repeats af
 columns time the same step with a FiniteCheck hook (the on-device non-finite check) and its ratio to the plain step.
 
     python bench/optimizers.py [--repeats 7] [--json bench/results/optimizers.json]
+
+--backend cuda (or --device-table on any backend) times the device table instead: one step on 64M float32
+parameters in 8 tensors and on 200 small tensors, global state, against torch.optim on the same device (foreach;
+fused where torch has it: Adam) and against the device-to-device copy bandwidth (torch copy_, counted as 2 x
+nbytes) measured in the same run. --quick shrinks sizes and repeats so a dry run takes seconds.
+
+    python bench/optimizers.py --backend cuda [--quick] [--json bench/results/optimizers-cuda.json]
 """
 import argparse
 import os
@@ -16,13 +23,16 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import printTable, streamingLimit, timeit, writeJson  # noqa: E402
+from bench.common import (  # noqa: E402
+	addBackendArguments, printTable, selectBackend, streamingLimit, synchronizeAll, timeit, timeRounds, torchDevice, writeJson
+)
 from framework import Config  # noqa: E402
 from framework.Optimizers import Adam, RMSProp, RMSPropGraves, Rprop  # noqa: E402
 from framework.Optimizers.Hooks import FiniteCheck  # noqa: E402
 from framework.Variable import Variable  # noqa: E402
 
 LIMIT_SOURCE = "bench.common.streamingLimit"
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 # name, our factory, torch factory (params -> optimizer) or None, useful bytes per element (4-byte words read + written)
@@ -41,6 +51,19 @@ def makeTensors(sizes, rng):
 	params = [rng.standard_normal(n, dtype=np.float32) for n in sizes]
 	grads = [rng.standard_normal(n, dtype=np.float32) for n in sizes]
 	return params, grads
+
+
+def smallTensorSizes(rng, quick):
+	"""200 sizes evenly spread over 1K-49K (mean 25K: 5M elements in all), in shuffled order; --quick: 20 of 1K-5K."""
+	count, largest = (20, 5000) if quick else (200, 49000)
+	return [int(n) for n in rng.permutation(np.linspace(1000, largest, count).round().astype(np.int64))]
+
+
+def sizesLabel(sizes):
+	"""'16M in 8 tensors', '5M in 200 tensors' (elements rounded to M, or K below a million)."""
+	total = sum(sizes)
+	amount = "%dM" % round(total / 2 ** 20) if total >= 2 ** 20 else "%dK" % round(total / 1000)
+	return "%s in %d tensors" % (amount, len(sizes))
 
 
 def setupOurs(factory, params, grads, finiteCheck=False):
@@ -77,11 +100,119 @@ def timeInterleaved(fns, repeats):
 	return [float(np.median(times)) for times in samples]
 
 
+# torch's fused implementations, where torch has one, beside its foreach ones in CONFIGS
+FUSED = {
+	"Adam": lambda ps, torch: torch.optim.Adam(ps, lr=1e-3, fused=True),
+}
+
+
+def setupTorchOn(factory, params, grads, torch, device):
+	tensors = [torch.tensor(p, device=device, requires_grad=True) for p in params]
+	for t, g in zip(tensors, grads):
+		t.grad = torch.tensor(g, device=device)
+	return factory(tensors, torch).step
+
+
+def mainDevice(args, backend):
+	"""The --backend cuda table: our step against torch.optim on the same device and the device's copy bandwidth."""
+	try:
+		import torch
+	except ImportError:
+		sys.exit("bench/optimizers.py: the device table compares with torch, which is not installed")
+	torch.set_grad_enabled(False)
+	device = torchDevice(backend)
+	if device == "cuda" and not torch.cuda.is_available():
+		sys.exit("bench/optimizers.py: --backend cuda but torch sees no CUDA device")
+	deviceName = torch.cuda.get_device_name() if device == "cuda" else "cpu"
+
+	def synchronize():
+		synchronizeAll(torch, device)
+
+	# The copy bandwidth is timed in every row's rounds, so a row's ratio compares times taken in the same moments.
+	copySize = 2 ** 20 if args.quick else 64 * 2 ** 20
+	copySource = torch.ones(copySize, dtype=torch.float32, device=device)
+	copyTarget = torch.empty_like(copySource)
+
+	def copy():
+		copyTarget.copy_(copySource)
+
+	rng = np.random.default_rng(0)
+	largeSizes = [(2 ** 14 if args.quick else 8 * 2 ** 20)] * 8
+	smallSizes = smallTensorSizes(rng, args.quick)
+	largeLabel, smallLabel = sizesLabel(largeSizes), sizesLabel(smallSizes)
+	inner = 2 if args.quick else 10
+
+	rows, records = [], []
+	for label, sizes in ((largeLabel, largeSizes), (smallLabel, smallSizes)):
+		params, grads = makeTensors(sizes, rng)
+		total = sum(sizes)
+		for name, ours, theirs, words in CONFIGS:
+			step, launches = setupOurs(ours, params, grads)
+			foreachStep = None if theirs is None else setupTorchOn(theirs, params, grads, torch, device)
+			fusedStep = None if name not in FUSED else setupTorchOn(FUSED[name], params, grads, torch, device)
+			fns = [copy, step] + [fn for fn in (foreachStep, fusedStep) if fn is not None]
+			times = timeRounds(fns, args.repeats, inner, synchronize)
+			copySeconds, seconds, rest = times[0], times[1], times[2:]
+			foreachSeconds = rest.pop(0) if foreachStep is not None else None
+			fusedSeconds = rest.pop(0) if fusedStep is not None else None
+
+			copyGBs = 2 * copySource.numel() * 4 / copySeconds / 1e9
+			useful = words * 4 * total / seconds / 1e9
+			rows.append([
+				name, label, "%.3f" % (seconds * 1e3), str(launches), "%.1f" % useful, "%.1f" % copyGBs, "%.2f" % (useful / copyGBs),
+				"-" if foreachSeconds is None else "%.3f" % (foreachSeconds * 1e3),
+				"-" if foreachSeconds is None else "%.2f" % (foreachSeconds / seconds),
+				"-" if fusedSeconds is None else "%.3f" % (fusedSeconds * 1e3),
+				"-" if fusedSeconds is None else "%.2f" % (fusedSeconds / seconds),
+			])
+			records.append(dict(
+				optimizer=name, tensors=label, elements=total, usefulBytesPerElement=words * 4, seconds=seconds, launches=launches,
+				usefulGBs=useful, copyGBs=copyGBs, fractionOfCopy=useful / copyGBs,
+				torchForeachSeconds=foreachSeconds, speedupVsForeach=None if foreachSeconds is None else foreachSeconds / seconds,
+				torchFusedSeconds=fusedSeconds, speedupVsFused=None if fusedSeconds is None else fusedSeconds / seconds,
+			))
+			del step, foreachStep, fusedStep
+		del params, grads
+
+	print("one optimizer step, float32, global state, backend %s on %s, torch %s on %s; copy = torch copy_ counted as "
+		"2 x nbytes, re-timed per row; median of %d rounds x %d steps" % (
+		backend, deviceName, torch.__version__, device, args.repeats, inner))
+	printTable(["optimizer", "tensors", "ms", "launches", "useful GB/s", "copy GB/s", "of copy", "torch foreach ms", "x foreach",
+		"torch fused ms", "x fused"], rows)
+
+	targets = {"ofCopy": 0.85, "xForeach": 1.0, "xForeachSmallTensors": 5.0}
+	big = [r for r in records if r["tensors"] == largeLabel]
+	small = [r for r in records if r["tensors"] == smallLabel]
+	checks = {
+		"ofCopy": all(r["fractionOfCopy"] >= targets["ofCopy"] for r in big),
+		"xForeach": all(r["speedupVsForeach"] > targets["xForeach"] for r in big if r["speedupVsForeach"] is not None),
+		"xForeachSmallTensors": all(r["speedupVsForeach"] >= targets["xForeachSmallTensors"] for r in small if r["speedupVsForeach"] is not None),
+	}
+	print("targets (%s rows; RMSPropGraves has no torch counterpart): of copy >= 0.85 (%s), faster than torch foreach (%s); "
+		"%s: >= 5x torch foreach (%s)" % (largeLabel, "met" if checks["ofCopy"] else "MISSED", "met" if checks["xForeach"] else "MISSED",
+		smallLabel, "met" if checks["xForeachSmallTensors"] else "MISSED"))
+
+	writeJson(args.json, {
+		"backend": backend, "device": deviceName, "torch": torch.__version__, "torchDevice": device, "quick": args.quick,
+		"rounds": args.repeats, "inner": inner, "rows": records, "targets": targets, "met": checks,
+	})
+
+
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--repeats", type=int, default=11)
-	parser.add_argument("--json", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "optimizers.json"))
+	parser.add_argument("--json", default=None, help="default: bench/results/optimizers.json (optimizers-cuda.json for the device table)")
+	parser.add_argument("--device-table", action="store_true", help="the --backend cuda table on the selected backend")
+	addBackendArguments(parser)
 	args = parser.parse_args()
+	backend = selectBackend(args.backend)
+	deviceTable = backend == "cuda" or args.device_table
+	if args.json is None:
+		args.json = os.path.join(RESULTS, "optimizers-cuda.json" if deviceTable else "optimizers.json")
+	if args.quick:
+		args.repeats = min(args.repeats, 3)
+	if deviceTable:
+		return mainDevice(args, backend)
 
 	try:
 		import torch
@@ -90,23 +221,24 @@ def main():
 		torch = None
 
 	rng = np.random.default_rng(0)
-	firstLimit = streamingLimit(repeats=args.repeats)
+	limitSize = 2 ** 20 if args.quick else 64 * 2 ** 20
+	firstLimit = streamingLimit(size=limitSize, repeats=args.repeats)
 
 	# The limit is timed again inside every row's rounds, so a row's ratio compares times taken under the same load.
-	streamA, streamB = np.ones(64 * 2 ** 20, np.float32), np.ones(64 * 2 ** 20, np.float32)
+	streamA, streamB = np.ones(limitSize, np.float32), np.ones(limitSize, np.float32)
 
 	def addStep():
 		np.add(streamA, streamB, out=streamA)
 
-	largeSizes = [2 * 2 ** 20] * 8
-	# 200 sizes evenly spread over 1K-49K (mean 25K: 5M elements in all), in shuffled order
-	smallSizes = [int(n) for n in rng.permutation(np.linspace(1000, 49000, 200).round().astype(np.int64))]
+	largeSizes = [(2 ** 14 if args.quick else 2 * 2 ** 20)] * 8
+	smallSizes = smallTensorSizes(rng, args.quick)
+	largeLabel, smallLabel = sizesLabel(largeSizes), sizesLabel(smallSizes)
 
 	rows, records = [], []
-	for label, sizes in (("16M in 8 tensors", largeSizes), ("5M in 200 tensors", smallSizes)):
+	for label, sizes in ((largeLabel, largeSizes), (smallLabel, smallSizes)):
 		params, grads = makeTensors(sizes, rng)
 		total = sum(sizes)
-		configs = CONFIGS if label.startswith("16M") else [c for c in CONFIGS if c[0] in ("RMSProp", "Rprop (iRprop-)")]
+		configs = CONFIGS if label == largeLabel else [c for c in CONFIGS if c[0] in ("RMSProp", "Rprop (iRprop-)")]
 
 		for name, ours, theirs, words in configs:
 			step, launches = setupOurs(ours, params, grads)
@@ -136,8 +268,8 @@ def main():
 		"+FiniteCheck ms", "FiniteCheck ratio"], rows)
 
 	targets = {"ofLimit": 0.85, "xTorchRMSprop": 5.0, "xTorchRprop": 10.0, "xTorchSmallTensors": 5.0, "finiteCheckRatio": 1.10}
-	big = [r for r in records if r["tensors"].startswith("16M")]
-	small = [r for r in records if r["tensors"].startswith("5M")]
+	big = [r for r in records if r["tensors"] == largeLabel]
+	small = [r for r in records if r["tensors"] == smallLabel]
 	checks = {
 		"ofLimit": all(r["fractionOfLimit"] >= targets["ofLimit"] for r in big),
 		"xTorchRMSprop": all((r["speedupVsTorch"] or 0) >= targets["xTorchRMSprop"] for r in big if r["optimizer"].startswith("RMSProp ") or r["optimizer"] == "RMSProp"),
