@@ -18,7 +18,7 @@ from framework import Config
 TIMEOUT_VARIABLE = "FRAMEWORK_TEST_TIMEOUT"
 
 
-def testTimeout():
+def timeoutFromEnvironment():
 	"""Seconds from FRAMEWORK_TEST_TIMEOUT, or None where it is unset or empty."""
 	text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
 	if not text:
@@ -38,7 +38,7 @@ _timeoutKey = pytest.StashKey()
 
 
 def pytest_configure(config):
-	config.stash[_timeoutKey] = testTimeout()
+	config.stash[_timeoutKey] = timeoutFromEnvironment()
 
 
 def _limited(item, phase):
