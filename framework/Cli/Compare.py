@@ -28,7 +28,7 @@ def addParser(sub):
 @Processes.endJobOnError
 def run(args):
 	node = Processes.launchNode()  # before the first array: on CUDA it picks this rank's GPU
-	say = print if Processes.isRoot(node) else (lambda *a, **k: None)  # rank 0 alone prints and writes
+	say = Processes.printer(node)  # rank 0 alone prints and writes
 	names = Args.nameList(args.optimizers, "optimizer", Args.optimizerClasses())
 	opts = Args.splitOpts(args.opt, names)
 	Args.prepareOut(args.out)

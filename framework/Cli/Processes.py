@@ -31,6 +31,11 @@ def isRoot(node):
 	return node is None or node.isRoot
 
 
+def printer(node):
+	"""print on the process that speaks for the job (see isRoot), a function that prints nothing on the others."""
+	return print if isRoot(node) else (lambda *args, **kwargs: None)
+
+
 def describeProcesses(node):
 	"""The header's note on the processes: empty for one."""
 	return "" if node is None or node.size == 1 else ", data-parallel on %d processes" % node.size

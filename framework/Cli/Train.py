@@ -110,7 +110,7 @@ def announceCompiles(say=print):
 @Processes.endJobOnError
 def run(args):
 	node = Processes.launchNode()  # before the first array: on CUDA it picks this rank's GPU
-	say = print if Processes.isRoot(node) else (lambda *a, **k: None)  # rank 0 alone prints and writes
+	say = Processes.printer(node)  # rank 0 alone prints and writes
 	announceCompiles(say)
 	Args.applyThreads(args)
 	if args.dataset == "text":
