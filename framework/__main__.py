@@ -24,12 +24,15 @@ def _commandName(argv):
 
 def _run(argv):
 	# Imported here, inside main's KeyboardInterrupt guard: loading numpy and the backends takes a noticeable moment
+	from framework import Config
 	from framework.Backend.Compilation import CompilerError
 	from framework.Cli.CliError import CliError
 	from framework.Cli.DivergedError import DivergedError
 	from framework.Cli.Parser import buildParser
 	from framework.Datasets.DatasetError import DatasetError
 
+	# Before any kernel loads the OpenMP runtime: idle threads sleep rather than spin on a shared machine
+	Config.preferPassiveWait()
 	parser = buildParser()
 	args = parser.parse_args(argv)
 	try:

@@ -4,9 +4,9 @@ Waiting: between parallel regions an OpenMP thread spins (libgomp: about 300,000
 that the next region starts at once. On a machine of its own that saves a wake-up per kernel; on a shared one the
 spinning thread takes a core that another process needs, and a parallel region waits for its slowest thread, which
 shares a core with a busy process. With one busy process on one of two cores, `python -m framework train` took
-60 s instead of 2.4 s. So unless the user chose a policy (OMP_WAIT_POLICY or GOMP_SPINCOUNT set), the backend asks
-for passive waiting. The OpenMP runtime reads the environment once, when the first kernel loads it, which is why
-this runs when the backend is imported, before any kernel (bench/load.py measures the effect).
+60 s instead of 2.4 s. The command line therefore asks for passive waiting (Config.preferPassiveWait) before any
+kernel loads the OpenMP runtime, which reads the environment once; a library user chooses with OMP_WAIT_POLICY
+(bench/load.py measures the effect).
 
 Count: Config.setNumThreads / FRAMEWORK_NUM_THREADS, else OMP_NUM_THREADS, else every core. Before the runtime has
 started the count travels as OMP_NUM_THREADS; afterwards omp_set_num_threads changes it for the calling thread
@@ -21,12 +21,6 @@ CONTROL_SOURCE = r"""
 void fw_setThreads(int n) { omp_set_num_threads(n); }
 int fw_maxThreads(void) { return omp_get_max_threads(); }
 """
-
-
-def preferPassiveWait():
-	"""OMP_WAIT_POLICY=passive, unless the user set a wait policy or spin count; call before any kernel is loaded."""
-	if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
-		os.environ["OMP_WAIT_POLICY"] = "passive"
 
 
 def _control():

@@ -14,8 +14,7 @@ __all__ = (
 	"gemm", "gemv", "sumOnMatrix", "fillUniform", "fillNormal", "Rng", "collectiveInPlace",
 )
 
-# Before any kernel starts the OpenMP runtime, which reads both settings once
-Threads.preferPassiveWait()
+# Before any kernel starts the OpenMP runtime, which reads the setting once
 if Config.getNumThreads() is not None:
 	Threads.setThreads(Config.getNumThreads())
 Config.onNumThreads(Threads.setThreads)
