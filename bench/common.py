@@ -1,4 +1,5 @@
 """Shared benchmark helpers: timing by median of repeats, the machine's streaming limit, table and JSON output."""
+import argparse
 import json
 import os
 import platform
@@ -14,6 +15,25 @@ def addBackendArguments(parser):
 	parser.add_argument("--backend", choices=["cpu", "cuda"], default=None,
 		help="the framework's backend (default: what FRAMEWORK_BACKEND selects)")
 	parser.add_argument("--quick", action="store_true", help="tiny sizes and repeats, to check the script in seconds")
+
+
+def addWorkerArguments(parser, repeats, warmup):
+	"""The options of a script that times our side and torch's in alternating worker processes."""
+	parser.add_argument("--rounds", type=int, default=5)
+	parser.add_argument("--repeats", type=int, default=repeats)
+	parser.add_argument("--warmup", type=int, default=warmup)
+	parser.add_argument("--threads", type=int, default=None)
+	parser.add_argument("--passive", action="store_true", help="OMP_WAIT_POLICY=passive for both sides")
+	parser.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
+
+
+def applyThreadEnvironment(args):
+	"""--threads and --passive as the environment both sides' thread pools read when they load (before numpy)."""
+	if args.threads is not None:
+		for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+			os.environ[var] = str(args.threads)
+	if args.passive:
+		os.environ["OMP_WAIT_POLICY"] = "passive"
 
 
 def selectBackend(name):

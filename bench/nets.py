@@ -33,14 +33,10 @@ RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 def parseArgs():
 	sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-	from bench.common import addBackendArguments  # imports neither numpy nor the framework: the thread variables come first
+	# bench.common imports neither numpy nor the framework: the thread variables come first
+	from bench.common import addBackendArguments, addWorkerArguments
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--rounds", type=int, default=5)
-	parser.add_argument("--repeats", type=int, default=21)
-	parser.add_argument("--warmup", type=int, default=3)
-	parser.add_argument("--threads", type=int, default=None)
-	parser.add_argument("--passive", action="store_true", help="OMP_WAIT_POLICY=passive for both sides")
-	parser.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
+	addWorkerArguments(parser, repeats=21, warmup=3)
 	parser.add_argument("--json", default=None, help="default: bench/results/nets.json (nets-cuda.json for the device table)")
 	parser.add_argument("--device-table", action="store_true", help="the --backend cuda table on the selected backend")
 	addBackendArguments(parser)
@@ -48,11 +44,9 @@ def parseArgs():
 
 
 ARGS = parseArgs() if __name__ == "__main__" else None
-if ARGS is not None and ARGS.threads is not None:
-	for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-		os.environ[var] = str(ARGS.threads)
-if ARGS is not None and ARGS.passive:
-	os.environ["OMP_WAIT_POLICY"] = "passive"
+if ARGS is not None:
+	from bench.common import applyThreadEnvironment
+	applyThreadEnvironment(ARGS)
 
 import numpy as np  # noqa: E402
 

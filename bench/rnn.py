@@ -19,23 +19,19 @@ import sys
 
 
 def parseArgs():
+	sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+	# bench.common imports neither numpy nor the framework: the thread variables come first
+	from bench.common import addWorkerArguments
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--rounds", type=int, default=5)
-	parser.add_argument("--repeats", type=int, default=11)
-	parser.add_argument("--warmup", type=int, default=2)
-	parser.add_argument("--threads", type=int, default=None)
-	parser.add_argument("--passive", action="store_true", help="OMP_WAIT_POLICY=passive for both sides")
-	parser.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
+	addWorkerArguments(parser, repeats=11, warmup=2)
 	parser.add_argument("--json", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "rnn.json"))
 	return parser.parse_args()
 
 
 ARGS = parseArgs() if __name__ == "__main__" else None
-if ARGS is not None and ARGS.threads is not None:
-	for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-		os.environ[var] = str(ARGS.threads)
-if ARGS is not None and ARGS.passive:
-	os.environ["OMP_WAIT_POLICY"] = "passive"
+if ARGS is not None:
+	from bench.common import applyThreadEnvironment
+	applyThreadEnvironment(ARGS)
 
 import numpy as np  # noqa: E402
 
