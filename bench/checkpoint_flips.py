@@ -11,7 +11,6 @@ with that bit flipped into a fresh net, optimizer and schedule, and sorts the ou
     python bench/checkpoint_flips.py [--flips 150] [--seed 17]
 """
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -21,35 +20,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from framework import Config  # noqa: E402
-from framework.Backend import Rng  # noqa: E402
-from framework.Containers import Sequential  # noqa: E402
-from framework.Cost import CrossEntropy  # noqa: E402
-from framework.Handlers import Trainer, loadCheckpoint, saveCheckpoint  # noqa: E402
-from framework.Modules.Activation import Activation  # noqa: E402
-from framework.Modules.Linear import Linear  # noqa: E402
-from framework.Optimizers import Adam  # noqa: E402
-from framework.Optimizers.Schedules import CosineAnnealing, LinearWarmup  # noqa: E402
-
-
-def makeRun(seed):
-	Config.setSeed(seed)
-	net = Sequential()
-	net.extend([Linear(5, 7), Activation("relu"), Linear(7, 3)])
-	optimizer = Adam(learnRate=1e-2).setupOn(net)
-	schedule = LinearWarmup(3, after=CosineAnnealing(10, per="step"), per="step").setupOn(optimizer)
-	return net, optimizer, schedule
-
-
-def snapshot(net, optimizer, schedule, history):
-	return {
-		"weights": {names[0]: var.data.get().tobytes() for var, names in net.getVarTable().items()},
-		"state": {(n, k): a.get().tobytes() for n in optimizer.names for k, a in optimizer.states[n].items()},
-		"optimizer": (optimizer.t, json.dumps(optimizer.getHyperparameters()), json.dumps(optimizer.scalarState())),
-		"schedule": (schedule.t, schedule.baseLR, schedule.after.baseLR),
-		"history": json.dumps(history),
-		"hostRng": json.dumps(Config.hostRng().bit_generator.state),
-		"deviceRng": json.dumps(Rng.getState()),
-	}
+from framework.Handlers import loadCheckpoint  # noqa: E402
+# The run, its checkpoint and the snapshot of everything a load may change are the integrity test's own
+from tests.Handlers.test_checkpointIntegrity import makeRun, snapshot, trainedCheckpoint  # noqa: E402
 
 
 def main():
@@ -60,12 +33,7 @@ def main():
 
 	directory = tempfile.mkdtemp()
 	original = os.path.join(directory, "original.h5")
-	net, optimizer, schedule = makeRun(1)
-	rng = np.random.default_rng(0)
-	trainer = Trainer(net, CrossEntropy(), optimizer, batchsize=6, schedule=schedule, progress=False)
-	trainer.trainFromHost(rng.standard_normal((20, 5)).astype(np.float32), rng.integers(0, 3, 20).astype(np.int32))
-	saveCheckpoint(original, net, optimizer, schedule, epoch=1, history=trainer.history)
-	saved = snapshot(net, optimizer, schedule, trainer.history)
+	saved = trainedCheckpoint(original)
 	content = open(original, "rb").read()
 
 	rng = np.random.default_rng(args.seed)

@@ -4,6 +4,8 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 
 # numpy and the framework are imported inside the functions that use them: bench/nets.py parses its arguments
@@ -25,6 +27,15 @@ def addWorkerArguments(parser, repeats, warmup):
 	parser.add_argument("--threads", type=int, default=None)
 	parser.add_argument("--passive", action="store_true", help="OMP_WAIT_POLICY=passive for both sides")
 	parser.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
+
+
+def runWorker(script, side, args):
+	"""Runs `script --worker side` with the same repeats, warm-up and thread options; returns its last JSON line."""
+	command = [sys.executable, os.path.abspath(script), "--worker", side, "--repeats", str(args.repeats),
+		"--warmup", str(args.warmup)] + (["--threads", str(args.threads)] if args.threads is not None else []) + (
+		["--passive"] if args.passive else [])
+	out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+	return json.loads(out.strip().splitlines()[-1])
 
 
 def applyThreadEnvironment(args):

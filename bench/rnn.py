@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 
 
@@ -37,6 +36,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bench import common  # noqa: E402
 from bench.common import printTable, timeit, writeJson  # noqa: E402
 from framework import Config  # noqa: E402
 from framework.Backend import gpuarray  # noqa: E402
@@ -90,11 +90,7 @@ def worker(side, args):
 
 
 def runWorker(side, args):
-	command = [sys.executable, os.path.abspath(__file__), "--worker", side, "--repeats", str(args.repeats),
-			   "--warmup", str(args.warmup)] + (["--threads", str(args.threads)] if args.threads is not None else []) + (
-			   ["--passive"] if args.passive else [])
-	out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-	return json.loads(out.strip().splitlines()[-1])
+	return common.runWorker(__file__, side, args)
 
 
 def main(args):

@@ -3,7 +3,6 @@ import ast
 import csv
 import os
 import pathlib
-import signal
 import subprocess
 import sys
 import textwrap

@@ -4,7 +4,6 @@ The parser itself is assembled in Cli/Parser.py, which imports the subcommands; 
 module, never the other way round.
 """
 import argparse
-import ast
 import difflib
 import inspect
 import os
@@ -64,14 +63,6 @@ def choice(names):
 			raise argparse.ArgumentTypeError("invalid choice %r%s (choose from %s)" % (text, suggestion(text, names), ", ".join(names)))
 		return text
 	return parse
-
-
-def parseValue(text):
-	"""A Python literal when the text is one (0.1, 3, (0.5, 1.2), True), the bare string otherwise (iRprop+)."""
-	try:
-		return ast.literal_eval(text)
-	except (ValueError, SyntaxError):
-		return text
 
 
 def parseOpts(pairs, flag="--opt"):

@@ -12,10 +12,8 @@ from framework import Modules
 from framework.Backend import gpuarray
 from framework.Containers import Graph, Parallel, Sequential
 from framework.Converter import exportOnnx
-from framework.Converter.Onnx import OPSET
 from framework.Models import buildNet
 from framework.Models.Nets import KINDS
-from framework.Variable import Variable
 from tests.Containers.toys import Tanh
 from tests.Modules.cases import MODULE_CASES, publicModuleClasses
 

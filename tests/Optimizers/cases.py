@@ -9,8 +9,6 @@ import importlib
 import itertools
 from collections import namedtuple
 
-import numpy as np
-
 from framework.Optimizers import AdaDelta, AdaGrad, Adam, MomentumSGD, NesterovSGD, RMSProp, RMSPropGraves, Rprop, SGD, SMORMS3
 
 # fitLr: the learnRate the training tests use (regression and quadratic); torch: a torch.optim factory or None

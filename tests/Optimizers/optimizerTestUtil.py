@@ -1,8 +1,7 @@
-"""Helpers shared by the optimizer tests; `cases` is the registry module tests/Optimizers/cases.py."""
+"""Helpers shared by the optimizer tests (the registry itself is tests/Optimizers/cases.py)."""
 import numpy as np
 
 from framework.Variable import Variable
-from tests.Optimizers import cases
 
 
 class Mult:

@@ -5,7 +5,7 @@ import pytest
 from framework.Optimizers import AdaDelta, AdaGrad, Adam, MomentumSGD, NesterovSGD, RMSProp, RMSPropGraves, Rprop, SGD, SMORMS3
 from framework.Optimizers.Hooks import ClipGradNorm, ClipGradValue, L1, WeightDecay
 from framework.Variable import Variable
-from tests.Optimizers.optimizerTestUtil import cases
+from tests.Optimizers import cases
 
 BAD = [
 	(SGD, dict(learnRate=-1e-3), "learnRate"),

@@ -12,7 +12,7 @@ from framework.Cli import Args
 from framework.Cli.CliError import CliError
 from framework.Optimizers import Adam, Optimizer, RMSProp, Rprop, SGD
 from framework.Variable import Variable
-from tests.Optimizers.optimizerTestUtil import cases
+from tests.Optimizers import cases
 
 CLASSES = sorted({case.cls for case in cases.OPTIMIZER_CASES}, key=lambda cls: cls.__name__)
 IDS = [cls.__name__ for cls in CLASSES]

@@ -7,7 +7,8 @@ import pytest
 import framework.Optimizers as Optimizers
 from framework.Optimizers import Optimizer, RMSProp, RMSPropGraves, Rprop
 from framework.Variable import Variable
-from tests.Optimizers.optimizerTestUtil import Mult, cases
+from tests.Optimizers import cases
+from tests.Optimizers.optimizerTestUtil import Mult
 
 CASES = cases.OPTIMIZER_CASES
 

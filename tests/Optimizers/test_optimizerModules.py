@@ -4,7 +4,7 @@ import pytest
 
 from framework import Config
 from framework.Backend import gpuarray
-from tests.Optimizers.optimizerTestUtil import cases
+from tests.Optimizers import cases
 
 Sequential = pytest.importorskip("framework.Containers").Sequential
 Modules = pytest.importorskip("framework.Modules")

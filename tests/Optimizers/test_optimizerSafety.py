@@ -8,7 +8,8 @@ from framework.Modules import Linear
 from framework.Optimizers import Adam, RMSProp, SGD
 from framework.Optimizers.Hooks import ClipGradNorm, FiniteCheck
 from framework.Variable import Variable
-from tests.Optimizers.optimizerTestUtil import cases, makeNet, netLossAndGrads
+from tests.Optimizers import cases
+from tests.Optimizers.optimizerTestUtil import makeNet, netLossAndGrads
 
 MODES = pytest.mark.parametrize("useGlobal", [False, True], ids=["local", "global"])
 

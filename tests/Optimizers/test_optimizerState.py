@@ -5,7 +5,8 @@ import pytest
 from framework.Backend import gpuarray
 from framework.Optimizers import Adam, RMSProp, SGD
 from framework.Optimizers.Hooks import ClipGradNorm, WeightDecay
-from tests.Optimizers.optimizerTestUtil import cases, makeNet, netLossAndGrads
+from tests.Optimizers import cases
+from tests.Optimizers.optimizerTestUtil import makeNet, netLossAndGrads
 
 CASES = cases.OPTIMIZER_CASES
 

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from framework.Variable import Variable
-from tests.Optimizers.optimizerTestUtil import cases, quadraticGrad
+from tests.Optimizers import cases
+from tests.Optimizers.optimizerTestUtil import quadraticGrad
 
 torch = pytest.importorskip("torch")
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from framework.Variable import Variable
-from tests.Optimizers.optimizerTestUtil import cases
+from tests.Optimizers import cases
 
 REGRESSION_STEPS, REGRESSION_FACTOR = 300, 20.0
 QUADRATIC_STEPS, QUADRATIC_TOLERANCE = 1000, 1e-2
